@@ -1,0 +1,44 @@
+# Two commands matter: `make demo` and `make test`. Both set up what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+ENV ?= dev
+TARGET ?= emulator
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: help setup demo test emulator-up emulator-down plan apply destroy output fmt lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+setup: ## virtualenvs (project + LocalStack) and the Terraform CLI config; quick when done already
+	@bash scripts/bootstrap.sh
+
+demo: setup ## apply environments/dev on the embedded AWS emulator and watch an alert travel
+	@$(PY) -m harness.demo
+
+test: setup ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
+	@$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emulator/ for other shells
+	@$(PY) -m harness.emulator up
+
+emulator-down: ## stop the emulator started by emulator-up or demo
+	@$(PY) -m harness.emulator down
+
+plan apply destroy output: setup ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
+	@$(PY) -m harness.terraform $@ --env $(ENV) --target $(TARGET)
+
+fmt: ## format the Terraform and the Python
+	terraform fmt -recursive modules environments
+	$(PY) -m ruff check --fix --quiet . ; $(PY) -m ruff format --quiet glue_jobs lambda_src harness tools tests benchmarks 2>/dev/null || true
+
+lint: setup ## the static tier only (fmt, validate, checkov, README tables, tflint when installed, ruff)
+	@$(PY) -m pytest -m static -n $(JOBS) $(PYTEST_ARGS)
+
+bench: setup ## benchmarks: wall time of each test tier and of the dev environment's apply/re-plan/destroy
+	@$(PY) benchmarks/run.py
+
+clean: emulator-down ## remove local state, caches of this checkout and the .venv links
+	rm -rf .emulator .pytest_cache .ruff_cache build spark-warehouse .venv .venv-localstack

@@ -1,0 +1,19 @@
+output "topic_arns" {
+  description = "SNS topic ARN by severity: subscribe pagers, mail and chat here."
+  value       = module.monitoring.topic_arns
+}
+
+output "log_group_names" {
+  description = "The Glue log groups and their retention."
+  value       = module.monitoring.log_group_names
+}
+
+output "metric_namespace" {
+  description = "Namespace the jobs publish to (docs/metrics.md)."
+  value       = module.monitoring.metric_namespace
+}
+
+output "dlq" {
+  description = "The failed-records dead-letter queue, its source queue and its alarms."
+  value       = module.monitoring.dlq
+}

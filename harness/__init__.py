@@ -1,0 +1,1 @@
+"""The harness that runs the real modules against an AWS emulator: used by pytest, the Makefile and the demo."""

@@ -1,0 +1,159 @@
+"""Fixtures for the whole suite.
+
+- `emulator`: one LocalStack (+ moto) for the whole run, shared by the xdist workers through a file lock;
+  a running `make emulator-up` is reused instead.
+- `tree`: a temporary copy of the checkout per worker, so roots never write into the working tree.
+- `examples_root` / `examples_plan` / `applied_examples`: the examples bundle, planned once (cached by
+  content) and applied once; destroy and the nothing-left check run when the session ends, also after
+  failures.
+- `environment(name)`: an environment applied once per session, destroyed the same way.
+
+Tests that share an applied root are sent to the same xdist worker automatically (`xdist_group`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from harness import emulator as emulator_mod
+from harness.bundle import build_examples_bundle, discover_examples, gap_variables_on
+from harness.leftovers import leftovers
+from harness.terraform import Root, copy_tree
+
+EXAMPLES_ACCOUNT = "100000000001"
+ENV_ACCOUNTS = {"dev": "100000000011", "staging": "100000000012", "prod": "100000000013"}
+# Fast alarms for the environments under test: CloudWatch accepts 10 s periods, LocalStack evaluates them.
+ENV_TEST_VARS = {"alarm_period_seconds": 10}
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        config._gluemon_run_dir = tempfile.mkdtemp(prefix="gluemon-run-")
+        os.environ["GLUEMON_RUN_DIR"] = config._gluemon_run_dir  # inherited by the workers
+
+
+def pytest_unconfigure(config):
+    run_dir = getattr(config, "_gluemon_run_dir", None)
+    if not run_dir:
+        return
+    emu = emulator_mod.Emulator.load(Path(run_dir) / "emulator.json")
+    if emu:
+        emulator_mod.stop(emu, progress=lambda _m: None)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "applied_examples" in names:
+            item.add_marker(pytest.mark.xdist_group("examples"))
+            item.add_marker(pytest.mark.apply)
+        env = getattr(item, "callspec", None) and item.callspec.params.get("env_name")
+        for marker in item.iter_markers("environment"):
+            env = marker.args[0]
+        if env:
+            item.add_marker(pytest.mark.xdist_group(f"env-{env}"))
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    running = emulator_mod.running()
+    if running:
+        return running
+    run_dir = Path(os.environ.get("GLUEMON_RUN_DIR") or tempfile.mkdtemp(prefix="gluemon-run-"))
+    with FileLock(str(run_dir / "emulator.lock")):
+        state = run_dir / "emulator.json"
+        emu = emulator_mod.Emulator.load(state)
+        if emu is None or not emu.healthy():
+            emu = emulator_mod.start(run_dir / "emulator", progress=lambda m: print(m, flush=True))
+            emu.save(state)
+    return emu
+
+
+@pytest.fixture(scope="session")
+def tree(tmp_path_factory) -> Path:
+    return copy_tree(tmp_path_factory.mktemp("tree"))
+
+
+# -- the examples bundle --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def examples():
+    return discover_examples()
+
+
+@pytest.fixture(scope="session")
+def examples_root(tree, emulator, examples) -> Root:
+    root = Root(build_examples_bundle(tree, examples))
+    root.target_emulator(emulator, account=EXAMPLES_ACCOUNT)
+    return root
+
+
+@pytest.fixture(scope="session")
+def examples_plan(examples_root):
+    """The plan with the emulator gaps switched on: plans create nothing, so they cover those resources too."""
+    return examples_root.plan(tf_vars=gap_variables_on(examples_root.path) or None, cache=True)
+
+
+@dataclass
+class Applied:
+    """An applied root: its outputs, account and emulator, for boto3 checks."""
+
+    root: Root
+    emulator: emulator_mod.Emulator
+    account: str
+    outputs: dict = field(default_factory=dict)
+
+    def client(self, service: str):
+        return self.emulator.client(service, account=self.account)
+
+    def example(self, module: str, name: str = "complete") -> dict:
+        return self.outputs[f"{module}__{name}"]
+
+
+def _apply_then_destroy(root: Root, emu, account: str, moto_prefixes: tuple[str, ...], tf_vars=None):
+    applied = Applied(root, emu, account)
+    try:
+        root.apply(tf_vars=tf_vars)
+        applied.outputs = root.outputs()
+        yield applied
+    finally:
+        try:
+            root.destroy(tf_vars=tf_vars)
+        except Exception:
+            print(f"\ndestroy failed: the root is kept at {root.path} for a look", flush=True)
+            raise
+        left = leftovers(emu, account, moto_prefixes)
+        assert not left, f"destroy left {len(left)} resources behind: {left}"
+
+
+@pytest.fixture(scope="session")
+def applied_examples(examples_root, emulator):
+    yield from _apply_then_destroy(examples_root, emulator, EXAMPLES_ACCOUNT, ("ex-",))
+
+
+# -- environments -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def environment(tree, emulator, request):
+    """`environment("dev")` applies environments/dev once per session; destroyed at the session's end."""
+    applied: dict[str, Applied] = {}
+
+    def get(name: str) -> Applied:
+        if name not in applied:
+            root = Root(tree / "environments" / name)
+            account = ENV_ACCOUNTS[name]
+            root.target_emulator(emulator, account=account, state_path=tree / f"{name}.tfstate")
+            gen = _apply_then_destroy(root, emulator, account, (f"glue-etl-{name}",), tf_vars=ENV_TEST_VARS)
+            applied[name] = next(gen)
+            request.addfinalizer(lambda: next(gen, None))
+        return applied[name]
+
+    return get

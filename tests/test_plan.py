@@ -1,0 +1,33 @@
+"""Plan tier: every example of every module, planned once in the examples bundle, against its inventory."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.bundle import compare_inventory, discover_examples, load_inventory, planned_creates
+from harness.paths import ROOT
+
+pytestmark = pytest.mark.plan
+EXAMPLES = discover_examples()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.key for e in EXAMPLES])
+def test_example_matches_its_inventory(example, examples_plan):
+    inventory = load_inventory(example)
+    assert inventory, f"tests/inventories/{example.module}/{example.name}.yaml is missing"
+    creates = planned_creates(examples_plan, f"module.{example.key}")
+    assert creates, f"{example.rel} plans no resources"
+    problems = compare_inventory(inventory, creates, _output_names(examples_plan, example.key))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_module_has_an_example():
+    modules = {p.name for p in (ROOT / "modules").iterdir() if (p / "main.tf").is_file()}
+    missing = modules - {e.module for e in EXAMPLES}
+    assert not missing, f"modules without an example under examples/: {sorted(missing)}"
+
+
+def _output_names(plan, key: str) -> set[str]:
+    """The example's output names, from the configuration (their values may be unknown until apply)."""
+    module_calls = plan.configuration["root_module"].get("module_calls", {})
+    return set(module_calls.get(key, {}).get("module", {}).get("outputs", {}))
