@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from tests_env import ENV_TEST_VARS
 
 from harness import emulator as emulator_mod
 from harness.bundle import build_examples_bundle, discover_examples, gap_variables_on
@@ -29,8 +30,6 @@ from harness.terraform import Root, copy_tree
 
 EXAMPLES_ACCOUNT = "100000000001"
 ENV_ACCOUNTS = {"dev": "100000000011", "staging": "100000000012", "prod": "100000000013"}
-# Fast alarms for the environments under test: CloudWatch accepts 10 s periods, LocalStack evaluates them.
-ENV_TEST_VARS = {"alarm_period_seconds": 10}
 
 
 def pytest_configure(config):

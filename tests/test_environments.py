@@ -1,22 +1,55 @@
-"""Apply tier for the environments: each applied once per session on the emulator (with 10 s alarm
-periods), checked with boto3, re-planned (must be empty), and destroyed at the session's end with the
-nothing-left check."""
+"""Apply tier for the environments: each applied once per session on the emulator (10 s alarm periods),
+checked with boto3, re-planned (must be empty); destroyed when the session ends, with the nothing-left
+check (see conftest.environment)."""
 
 from __future__ import annotations
 
 import pytest
+from tests_env import ENV_TEST_VARS
 
 from harness.paths import ROOT
 
 pytestmark = pytest.mark.apply
 ENVS = sorted(p.name for p in (ROOT / "environments").iterdir() if (p / "main.tf").is_file())
+RETENTION = {"dev": 7, "staging": 30, "prod": 90}
 
 
 @pytest.mark.parametrize("env_name", ENVS)
 def test_environment_applies_and_second_plan_is_empty(env_name, environment):
     env = environment(env_name)
-    from tests_support.env_checks import check_environment  # noqa: PLC0415
-
-    check_environment(env_name, env)
-    changes = env.root.changes(tf_vars={"alarm_period_seconds": 10})
+    changes = env.root.changes(tf_vars=ENV_TEST_VARS)
     assert not changes, "not idempotent: " + ", ".join(f"{c.address} {c.actions}" for c in changes)
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_alert_topics_are_encrypted_with_the_projects_key(env_name, environment):
+    env = environment(env_name)
+    sns = env.client("sns")
+    assert set(env.outputs["topic_arns"]) == {"critical", "warning", "info"}
+    for arn in env.outputs["topic_arns"].values():
+        attrs = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        assert attrs.get("KmsMasterKeyId"), f"{arn} is not encrypted"
+        assert "alias/aws/sns" not in attrs["KmsMasterKeyId"], "the AWS-managed key breaks alarm delivery"
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_glue_log_groups_keep_logs_as_long_as_the_environment_needs(env_name, environment):
+    env = environment(env_name)
+    groups = {g["logGroupName"]: g for g in env.client("logs").describe_log_groups()["logGroups"]}
+    for name in ("/aws-glue/jobs/output", "/aws-glue/jobs/error", "/aws-glue/jobs/logs-v2"):
+        assert groups[name].get("retentionInDays") == RETENTION[env_name], name
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_failed_records_queue_redrives_into_its_dlq_and_alarms_route_by_severity(env_name, environment):
+    env = environment(env_name)
+    dlq = env.outputs["dlq"]
+    sqs = env.client("sqs")
+    redrive = sqs.get_queue_attributes(QueueUrl=dlq["source_queue_url"], AttributeNames=["RedrivePolicy"])
+    assert dlq["dlq_arn"] in redrive["Attributes"]["RedrivePolicy"]
+    alarms = env.client("cloudwatch").describe_alarms(AlarmNamePrefix=dlq["dlq_name"])["MetricAlarms"]
+    assert alarms, "no DLQ alarms"
+    for alarm in alarms:
+        severity = alarm["AlarmName"].rsplit("-", 1)[-1]
+        assert alarm["AlarmActions"] == [env.outputs["topic_arns"][severity]], alarm["AlarmName"]
+        assert alarm["OKActions"] == [env.outputs["topic_arns"][severity]], alarm["AlarmName"]
