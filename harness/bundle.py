@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -54,14 +55,21 @@ class Example:
         return f"modules/{self.module}/examples/{self.name}"
 
 
+def only_modules() -> set[str] | None:
+    """GLUEMON_ONLY=notifications,log_groups narrows the bundles to those modules (for iterating on one)."""
+    only = os.environ.get("GLUEMON_ONLY")
+    return {m.strip() for m in only.split(",") if m.strip()} if only else None
+
+
 def discover_examples(root: Path = ROOT) -> list[Example]:
+    only = only_modules()
     return [Example(p.parts[-3], p.name) for p in sorted((root / "modules").glob("*/examples/*"))
-            if (p / "main.tf").is_file()]
+            if (p / "main.tf").is_file() and (only is None or p.parts[-3] in only)]
 
 
 def gap_variables_on(root_path: Path) -> dict[str, bool]:
     """-var values that switch every emulator gap of a root back on (for plans, which create nothing)."""
-    return {gap: True for gap in declared_variables(root_path) & EMULATOR_GAPS.keys()}
+    return {gap: True for gap in declared_variables(root_path) & EMULATOR_GAPS.keys()}  # Root writes `true`
 
 
 def build_examples_bundle(tree: Path, examples: list[Example], region: str = "us-east-1") -> Path:
@@ -110,9 +118,12 @@ class NegativeCase:
 
 def load_negative_cases(root: Path = ROOT) -> list[NegativeCase]:
     cases = []
+    only = only_modules()
     for spec_file in sorted((root / "tests" / "negative").glob("*.yaml")):
         spec = yaml.safe_load(spec_file.read_text()) or {}
         module = spec.get("module", spec_file.stem)
+        if only is not None and module not in only:
+            continue
         base = spec.get("base") or {}
         cases.append(NegativeCase(module, "control", base, None))
         for case in spec.get("cases", []):
@@ -151,13 +162,40 @@ def _module_aliases(module_dir: Path) -> list[str]:
                                                                       _tf_files(module_dir))))
 
 
-def plan_diagnostics(root, cache_dir: Path) -> list[dict]:
-    """Run `terraform plan -json` once and return its diagnostics (cached by content)."""
+def plan_diagnostics(root, cache_dir: Path, max_passes: int = 4) -> list[dict]:
+    """`terraform plan -json` over the negative bundle; its diagnostics (cached by content).
+
+    Terraform checks validations that refer to other variables only once every simple validation of the
+    configuration has passed, so a plan reports the simple failures first. The cases that failed are set
+    aside and the rest planned again, until a pass finds no new failing case.
+    """
     key = content_hash([root._tree_root()], ["negative", terraform_version(), root.cache_extra])
     hit = cache_dir / f"negative-{key}.json"
     if hit.exists():
         return json.loads(hit.read_text())
     root.init()
+    diags: list[dict] = []
+    set_aside: list[Path] = []
+    try:
+        for _ in range(max_passes):
+            found = _plan_json_diagnostics(root)
+            diags += found
+            failed = {Path((d.get("range") or {}).get("filename", "")).name for d in found if d["severity"] == "error"}
+            cases = [root.path / f for f in sorted(failed) if f.startswith("case_") and (root.path / f).exists()]
+            if not cases:
+                break
+            for case in cases:
+                case.rename(case.with_name(case.name + ".failed"))
+                set_aside.append(case)
+    finally:
+        for case in set_aside:
+            case.with_name(case.name + ".failed").rename(case)
+    hit.parent.mkdir(parents=True, exist_ok=True)
+    hit.write_text(json.dumps(diags))
+    return diags
+
+
+def _plan_json_diagnostics(root) -> list[dict]:
     proc = subprocess.run([str(terraform_binary()), "plan", "-json", "-input=false", "-refresh=false"],
                           cwd=root.path, env=root.env, capture_output=True, text=True)
     diags = []
@@ -170,8 +208,6 @@ def plan_diagnostics(root, cache_dir: Path) -> list[dict]:
             diags.append(msg["diagnostic"])
     if proc.returncode not in (0, 1) or (proc.returncode == 1 and not diags):
         raise RuntimeError(f"terraform plan failed without diagnostics (exit {proc.returncode}):\n{proc.stderr}")
-    hit.parent.mkdir(parents=True, exist_ok=True)
-    hit.write_text(json.dumps(diags))
     return diags
 
 
@@ -231,3 +267,40 @@ def _subset(want, got, path: str) -> list[str]:
 
 def resource_types_in_module(module: str, root: Path = ROOT) -> set[str]:
     return set(re.findall(r'^resource\s+"([^"]+)"', _tf_files(root / "modules" / module), re.M))
+
+
+def summarize(example_key: str) -> str:
+    """A starting inventory for one example (counts and outputs) from a fresh plan of it alone.
+
+    python -m harness.bundle etl_monitoring__minimal
+    """
+    import tempfile
+
+    from harness import emulator as emulator_mod
+    from harness.terraform import Root, copy_tree
+
+    module, name = example_key.split("__", 1)
+    run = Path(tempfile.mkdtemp(prefix="gluemon-summary-"))
+    emu = emulator_mod.running() or emulator_mod.start(run / "emulator", progress=lambda _m: None)
+    try:
+        tree = copy_tree(run / "tree")
+        example = Example(module, name)
+        root = Root(build_examples_bundle(tree, [example]))
+        root.target_emulator(emu, account="100000000001")
+        plan = root.plan(tf_vars=gap_variables_on(root.path) or None, cache=True)
+        creates = planned_creates(plan, f"module.{example.key}")
+        counts: dict[str, int] = {}
+        for address in creates:
+            rtype = re.sub(r"\[.*\]$", "", address.split(".")[-2])
+            counts[rtype] = counts.get(rtype, 0) + 1
+        outputs = sorted(plan.configuration["root_module"]["module_calls"][example.key]["module"].get("outputs", {}))
+        return yaml.safe_dump({"counts": dict(sorted(counts.items())), "outputs": outputs}, sort_keys=False)
+    finally:
+        if emu.pids and emu.run_dir.startswith(str(run)):
+            emulator_mod.stop(emu, progress=lambda _m: None)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(summarize(sys.argv[1]))

@@ -152,6 +152,13 @@ def content_hash(paths: list[Path], extra: object = None) -> str:
     return h.hexdigest()
 
 
+def _cli_vars(tf_vars: dict | None) -> dict | None:
+    """tftest writes `-var k=str(v)`: Terraform wants true/false, not Python's True/False."""
+    if not tf_vars:
+        return None
+    return {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in tf_vars.items()}
+
+
 @dataclass
 class Change:
     address: str
@@ -203,7 +210,7 @@ class Root:
             if hit.exists():
                 return tftest.TerraformPlanOutput(json.loads(hit.read_text()))
         self.init()
-        plan = self.tf.plan(output=True, tf_vars=tf_vars)
+        plan = self.tf.plan(output=True, tf_vars=_cli_vars(tf_vars))
         if key:
             hit = CACHE / "plans" / f"{key}.json"
             hit.parent.mkdir(parents=True, exist_ok=True)
@@ -214,7 +221,7 @@ class Root:
 
     def apply(self, tf_vars: dict | None = None, parallelism: int = 20) -> str:
         self.init()
-        return self.tf.apply(tf_vars=tf_vars, parallelism=str(parallelism))
+        return self.tf.apply(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism))
 
     def changes(self, tf_vars: dict | None = None) -> list[Change]:
         """Resource changes a fresh plan proposes (empty after an idempotent apply)."""
@@ -224,7 +231,7 @@ class Root:
 
     def destroy(self, tf_vars: dict | None = None, parallelism: int = 20) -> str:
         self.init()
-        return self.tf.destroy(tf_vars=tf_vars, parallelism=str(parallelism))
+        return self.tf.destroy(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism))
 
     def outputs(self) -> dict:
         return {k: v for k, v in self.tf.output().items()}

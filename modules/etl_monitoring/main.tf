@@ -18,11 +18,12 @@ module "notifications" {
 module "log_groups" {
   source = "../log_groups"
 
-  environment              = var.environment
-  name_prefix              = local.name_prefix
-  retention_in_days        = var.log_retention_in_days
-  create_query_definitions = var.create_query_definitions
-  tags                     = local.tags
+  environment                     = var.environment
+  name_prefix                     = local.name_prefix
+  retention_in_days               = var.log_retention_in_days
+  create_query_definitions        = var.create_query_definitions
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = local.tags
 }
 
 module "dead_letter_queue" {

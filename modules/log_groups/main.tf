@@ -1,0 +1,242 @@
+# The Glue log groups (retention, customer-managed KMS key), the metric filters that turn the framework's
+# JSON log lines into the JobsStarted/JobsSucceeded/JobsFailed counts of docs/metrics.md, and the saved
+# Logs Insights queries of the monitoring guide.
+
+data "aws_caller_identity" "current" {
+  count = var.create ? 1 : 0
+}
+
+data "aws_partition" "current" {
+  count = var.create ? 1 : 0
+}
+
+data "aws_region" "current" {
+  count = var.create ? 1 : 0
+}
+
+locals {
+  # What PutRetentionPolicy accepts (also read by the validations).
+  valid_retention_days = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+  # CloudWatch's units (also read by the validations).
+  valid_units = [
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
+    "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second",
+    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
+    "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+  ]
+
+  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  partition  = try(data.aws_partition.current[0].partition, "aws")
+  region     = try(data.aws_region.current[0].name, "")
+
+  retention_in_days = coalesce(var.retention_in_days, lookup(var.retention_days_by_environment, var.environment, 30))
+  metric_namespace  = coalesce(var.metric_namespace, "Glue/ETL/${var.environment}")
+
+  log_groups = var.create ? merge(
+    { for n in var.glue_log_group_names : n => { retention_in_days = local.retention_in_days, log_group_class = "STANDARD" } },
+    { for n, g in var.extra_log_groups : n => {
+      retention_in_days = coalesce(g.retention_in_days, local.retention_in_days)
+      log_group_class   = g.log_group_class
+    } },
+  ) : {}
+  # Known before apply: the key policy names the log groups it may encrypt.
+  log_group_arns = [for n in keys(local.log_groups) : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${n}"]
+
+  create_kms_key = var.create && var.create_kms_key
+  kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+
+  # The job log: a reference to the log group when this module creates it (so filters wait for it).
+  job_log_group_name = try(aws_cloudwatch_log_group.this[var.job_log_group_name].name, var.job_log_group_name)
+
+  # docs/metrics.md, "log filter" rows: metric -> the `event` value it counts.
+  job_metric_events = {
+    JobsStarted   = "job_started"
+    JobsSucceeded = "job_completed_successfully"
+    JobsFailed    = "job_failed"
+  }
+  contract_dimensions = { JobName = "$.job_name", Environment = "$.environment" }
+
+  metric_filters = var.create ? merge(
+    { for m, e in local.job_metric_events : m => {
+      pattern        = "{ $.event = \"${e}\" }"
+      value          = "1"
+      unit           = "Count"
+      dimensions     = local.contract_dimensions
+      default_value  = null
+      log_group_name = local.job_log_group_name
+    } },
+    { for m, f in var.extra_metric_filters : m => {
+      pattern        = f.pattern
+      value          = f.value
+      unit           = f.unit
+      dimensions     = f.dimensions == null ? local.contract_dimensions : f.dimensions
+      default_value  = f.default_value
+      log_group_name = f.log_group_name == null ? local.job_log_group_name : try(aws_cloudwatch_log_group.this[f.log_group_name].name, f.log_group_name)
+    } },
+  ) : {}
+
+  # The monitoring guide's Logs Insights queries, on the JSON fields of docs/metrics.md ("Log events").
+  queries = {
+    successful-completions-5m = <<-EOT
+      fields @timestamp, job_name, job_run_id
+      | filter event = "job_completed_successfully"
+      | stats count() as completions by bin(5m)
+    EOT
+    completions-by-job        = <<-EOT
+      fields @timestamp, job_name
+      | filter event = "job_completed_successfully"
+      | stats count() as completions, max(@timestamp) as last_completion by job_name
+      | sort completions desc
+    EOT
+    failures                  = <<-EOT
+      fields @timestamp, job_name, job_run_id, error_type, error_message, processing_time_seconds, trace_id
+      | filter event = "job_failed"
+      | sort @timestamp desc
+      | limit 200
+    EOT
+    phase-durations           = <<-EOT
+      fields @timestamp, job_name, event, processing_time_seconds, row_count
+      | filter event like /_phase_completed$/
+      | parse event "*_phase_completed" as phase
+      | stats count() as runs, avg(processing_time_seconds) as avg_seconds, pct(processing_time_seconds, 95) as p95_seconds, max(processing_time_seconds) as max_seconds, sum(row_count) as rows by job_name, phase
+      | sort avg_seconds desc
+    EOT
+    run-trace                 = <<-EOT
+      fields @timestamp, level, event, job_name, job_run_id, trace_id, correlation_id, @message
+      | filter trace_id = "REPLACE_WITH_TRACE_OR_RUN_ID" or job_run_id = "REPLACE_WITH_TRACE_OR_RUN_ID"
+      | sort @timestamp asc
+      | limit 10000
+    EOT
+  }
+  query_strings = { for k, q in local.queries : k => trimspace(q) }
+}
+
+# -- the key --------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "kms" {
+  #checkov:skip=CKV_AWS_109:a key policy: Resource "*" is this key only, and PutKeyPolicy is key administration by the owning account
+  #checkov:skip=CKV_AWS_111:a key policy: Resource "*" is this key only; the writers are named principals or conditioned services
+  #checkov:skip=CKV_AWS_356:a key policy: Resource "*" is this key only (a key policy cannot name its own ARN before the key exists)
+  count = local.create_kms_key ? 1 : 0
+
+  statement {
+    sid    = "AccountAdministersTheKey"
+    effect = "Allow"
+    # every action named (no kms:*); using the key is left to CloudWatch Logs below
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:DisableKey",
+      "kms:DisableKeyRotation",
+      "kms:EnableKey",
+      "kms:EnableKeyRotation",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListGrants",
+      "kms:ListKeyPolicies",
+      "kms:ListKeyRotations",
+      "kms:ListResourceTags",
+      "kms:PutKeyPolicy",
+      "kms:RevokeGrant",
+      "kms:RotateKeyOnDemand",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid    = "CloudWatchLogsEncryptsTheseLogGroups"
+    effect = "Allow"
+    actions = [
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+
+    # the service uses the key only for these log groups of this account
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = local.log_group_arns
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  description             = "Encrypts the ${var.name_prefix} Glue log groups (CloudWatch Logs)"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  policy                  = data.aws_iam_policy_document.kms[0].json
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  name          = "alias/${var.name_prefix}-logs"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+# -- the log groups -------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:retention is set per environment (dev 7, staging 30, prod 90 days by default); a year is the caller's choice through retention_in_days
+  for_each = local.log_groups
+
+  name              = each.key
+  retention_in_days = each.value.retention_in_days
+  log_group_class   = each.value.log_group_class
+  kms_key_id        = local.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_log_metric_filter" "this" {
+  for_each = local.metric_filters
+
+  name           = "${var.name_prefix}-${each.key}"
+  log_group_name = each.value.log_group_name
+  pattern        = each.value.pattern
+
+  metric_transformation {
+    name          = each.key
+    namespace     = local.metric_namespace
+    value         = each.value.value
+    unit          = each.value.unit
+    dimensions    = length(each.value.dimensions) > 0 ? each.value.dimensions : null
+    default_value = each.value.default_value
+  }
+}
+
+# -- saved Logs Insights queries ------------------------------------------------------------------------
+
+resource "aws_cloudwatch_query_definition" "this" {
+  for_each = var.create && var.create_query_definitions ? local.query_strings : {}
+
+  name            = "${var.name_prefix}/${each.key}"
+  log_group_names = [local.job_log_group_name]
+  query_string    = each.value
+}
