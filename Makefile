@@ -7,7 +7,7 @@ TARGET ?= emulator
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo test emulator-up emulator-down plan apply destroy output fmt lint bench clean
+.PHONY: help setup lambdas demo test emulator-up emulator-down plan apply destroy output fmt lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -15,10 +15,13 @@ help: ## list the targets
 setup: ## virtualenvs (project + LocalStack) and the Terraform CLI config; quick when done already
 	@bash scripts/bootstrap.sh
 
-demo: setup ## apply environments/dev on the embedded AWS emulator and watch an alert travel
+lambdas: setup ## build the Lambda zips into build/lambda (deterministic, so plans stay stable)
+	@$(PY) -m tools.build_lambdas
+
+demo: lambdas ## apply environments/dev on the embedded AWS emulator and watch an alert travel
 	@$(PY) -m harness.demo
 
-test: setup ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
+test: lambdas ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
 	@$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emulator/ for other shells
@@ -27,7 +30,7 @@ emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emula
 emulator-down: ## stop the emulator started by emulator-up or demo
 	@$(PY) -m harness.emulator down
 
-plan apply destroy output: setup ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
+plan apply destroy output: lambdas ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
 	@$(PY) -m harness.terraform $@ --env $(ENV) --target $(TARGET)
 
 fmt: ## format the Terraform and the Python

@@ -143,13 +143,13 @@ def _merge(base: dict, over: dict) -> dict:
 def build_negative_bundle(tree: Path, cases: list[NegativeCase], region: str = "us-east-1") -> Path:
     bundle = tree / "bundles" / "negative"
     bundle.mkdir(parents=True, exist_ok=True)
-    aliases = {a for case in cases for a in _module_aliases(tree / "modules" / case.module)}
+    aliases = {a for case in cases for a in module_aliases(tree / "modules" / case.module)}
     providers = [f'provider "aws" {{\n  region = "{region}"\n}}\n'] + [
         f'provider "aws" {{\n  alias  = "{a}"\n  region = "{region}"\n}}\n' for a in sorted(aliases)]
     (bundle / "main.tf").write_text(PROVIDER_REQUIREMENT + "\n" + "\n".join(providers))
     for case in cases:
         call = {"source": f"../../modules/{case.module}", **case.vars}
-        mod_aliases = _module_aliases(tree / "modules" / case.module)
+        mod_aliases = module_aliases(tree / "modules" / case.module)
         if mod_aliases:
             call["providers"] = {"aws": "aws", **{f"aws.{a}": f"aws.{a}" for a in mod_aliases}}
         name = f"{case.module}__{case.id}".replace("-", "_")
@@ -157,7 +157,7 @@ def build_negative_bundle(tree: Path, cases: list[NegativeCase], region: str = "
     return bundle
 
 
-def _module_aliases(module_dir: Path) -> list[str]:
+def module_aliases(module_dir: Path) -> list[str]:
     return re.findall(r"aws\.([A-Za-z0-9_-]+)", " ".join(re.findall(r"configuration_aliases\s*=\s*\[([^\]]*)\]",
                                                                       _tf_files(module_dir))))
 
@@ -287,7 +287,10 @@ def summarize(example_key: str) -> str:
         example = Example(module, name)
         root = Root(build_examples_bundle(tree, [example]))
         root.target_emulator(emu, account="100000000001")
-        plan = root.plan(tf_vars=gap_variables_on(root.path) or None, cache=True)
+        try:
+            plan = root.plan(tf_vars=gap_variables_on(root.path) or None, cache=True)
+        except Exception as exc:  # tftest's message carries the whole plan: the error is at its end
+            raise SystemExit(str(exc.args[-1])[-3000:]) from None
         creates = planned_creates(plan, f"module.{example.key}")
         counts: dict[str, int] = {}
         for address in creates:

@@ -57,6 +57,10 @@ DEFAULT_ACCOUNT = "000000000000"
 # Root variables that switch off resources neither emulator can create. A root that declares one of these
 # gets it set by the generated emulator tfvars; the plan tests still cover the resources.
 EMULATOR_GAPS: dict[str, tuple[bool, str]] = {
+    "aws_only_features": (
+        False,
+        "the composition's and the environments' switch for every gap below at once",
+    ),
     "create_query_definitions": (
         False,
         "CloudWatch Logs PutQueryDefinition: LocalStack community answers 501, moto 500",
@@ -268,7 +272,9 @@ def start(run_dir: Path | None = None, *, port: int | None = None,
         else:
             port = port or free_port()
             data = run_dir / "localstack-data"
+            tmp = run_dir / "tmp"  # its state lives under TMPDIR, which it clears on start and stop
             data.mkdir(exist_ok=True)
+            tmp.mkdir(exist_ok=True)
             log = run_dir / f"localstack-{stamp}.log"
             env = base_env | {
                 "GATEWAY_LISTEN": f"127.0.0.1:{port}",
@@ -277,6 +283,7 @@ def start(run_dir: Path | None = None, *, port: int | None = None,
                 "SKIP_SSL_CERT_DOWNLOAD": "1",
                 "PERSISTENCE": "0",
                 "FILESYSTEM_ROOT": str(data),
+                "TMPDIR": str(tmp),  # otherwise every LocalStack on the machine shares /tmp/localstack
                 "SQS_ENDPOINT_STRATEGY": "off",  # queue URLs on localhost, which resolves offline
                 "SQS_CLOUDWATCH_METRICS_REPORT_INTERVAL": "5",  # queue-depth alarms in seconds, not minutes
                 "DISABLE_EVENTS": "1",

@@ -28,7 +28,7 @@ from pathlib import Path
 from harness.paths import CACHE, EMULATOR_DIR, ROOT
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/providers", "/usr/local/share/terraform/providers")
-TREE_PARTS = ("modules", "environments", "lambda_src")  # what a root may reference by relative path
+TREE_PARTS = ("modules", "environments", "lambda_src", "build")  # what a root may reference by relative path
 COPY_IGNORE = shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "__pycache__", "*_override.tf",
                                      "backend.hcl", ".DS_Store")
 COMMAND_TIMEOUT = int(os.environ.get("GLUEMON_TF_TIMEOUT", "900"))

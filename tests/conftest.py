@@ -78,6 +78,9 @@ def emulator():
 
 @pytest.fixture(scope="session")
 def tree(tmp_path_factory) -> Path:
+    from tools.build_lambdas import build  # the Lambda zips the modules deploy (deterministic, atomic)
+
+    build()
     return copy_tree(tmp_path_factory.mktemp("tree"))
 
 
@@ -150,7 +153,8 @@ def environment(tree, emulator, request):
             root = Root(tree / "environments" / name)
             account = ENV_ACCOUNTS[name]
             root.target_emulator(emulator, account=account, state_path=tree / f"{name}.tfstate")
-            gen = _apply_then_destroy(root, emulator, account, (f"glue-etl-{name}",), tf_vars=ENV_TEST_VARS)
+            gen = _apply_then_destroy(root, emulator, account, (f"glue-etl-{name}", f"audit_trail_{name}"),
+                                       tf_vars=ENV_TEST_VARS)
             applied[name] = next(gen)
             request.addfinalizer(lambda: next(gen, None))
         return applied[name]

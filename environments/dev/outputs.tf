@@ -17,3 +17,13 @@ output "dlq" {
   description = "The failed-records dead-letter queue, its source queue and its alarms."
   value       = module.monitoring.dlq
 }
+
+output "audit" {
+  description = "The audit trail: the jobs' --audit_uri, bucket, Athena workgroup and Glue database, the job roles' writer policy."
+  value       = module.monitoring.audit
+}
+
+output "lambdas" {
+  description = "The operations Lambdas (remediation, weekly report, health check)."
+  value       = module.monitoring.lambdas
+}

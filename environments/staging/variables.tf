@@ -27,8 +27,14 @@ variable "alarm_period_seconds" {
   default     = 60
 }
 
-variable "create_query_definitions" {
-  description = "Save the Logs Insights queries (the AWS emulators cannot create them)."
+variable "aws_only_features" {
+  description = "Create what the AWS emulators cannot (Budgets, Cost Anomaly Detection, X-Ray rules and groups, Athena named queries, saved Logs Insights queries). Keep true on AWS."
   type        = bool
   default     = true
+}
+
+variable "anomaly_monitor_arn" {
+  description = "The account's SERVICE cost anomaly monitor when another environment of the account owns it (one per account); null = create one."
+  type        = string
+  default     = null
 }

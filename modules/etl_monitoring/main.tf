@@ -12,7 +12,9 @@ module "notifications" {
   name_prefix                     = local.name_prefix
   subscriptions                   = var.alert_subscriptions
   kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
-  tags                            = local.tags
+  # the Lambdas publish to the encrypted topics
+  kms_key_user_arns = [module.remediation.role_arn, module.weekly_report.role_arn, module.health_check.role_arn]
+  tags              = local.tags
 }
 
 module "log_groups" {
@@ -21,7 +23,7 @@ module "log_groups" {
   environment                     = var.environment
   name_prefix                     = local.name_prefix
   retention_in_days               = var.log_retention_in_days
-  create_query_definitions        = var.create_query_definitions
+  create_query_definitions        = var.aws_only_features
   kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
   tags                            = local.tags
 }

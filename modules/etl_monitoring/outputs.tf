@@ -34,3 +34,40 @@ output "dlq" {
     alarm_arns        = module.dead_letter_queue.alarm_arns
   }
 }
+
+output "audit" {
+  description = "The audit trail: the jobs' --audit_uri, the bucket, the Athena workgroup and Glue database, the job roles' writer policy."
+  value = {
+    audit_uri          = module.audit_trail.audit_uri
+    bucket             = module.audit_trail.bucket_name
+    database           = module.audit_trail.database_name
+    workgroup          = module.audit_trail.workgroup_name
+    named_query_ids    = module.audit_trail.named_query_ids
+    writer_policy_json = module.audit_trail.writer_policy_json
+  }
+}
+
+output "cost_alerts" {
+  description = "Budgets and billing alarms of the environment."
+  value = {
+    budget_limits       = module.cost_alerts.budget_limits
+    billing_alarm_names = module.cost_alerts.billing_alarm_names
+  }
+}
+
+output "tracing" {
+  description = "X-Ray groups by pipeline, their filter expressions, and the job roles' trace policy."
+  value = {
+    group_names        = module.tracing.group_names
+    filter_expressions = module.tracing.filter_expressions
+    job_policy_json    = module.tracing.job_policy_json
+  }
+}
+
+output "lambdas" {
+  description = "The operations Lambdas: function names and ARNs."
+  value = {
+    for name, m in { remediation = module.remediation, weekly_report = module.weekly_report, health_check = module.health_check } :
+    name => { function_name = m.function_name, function_arn = m.function_arn, role_arn = m.role_arn }
+  }
+}

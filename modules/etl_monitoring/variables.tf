@@ -3,8 +3,8 @@ variable "environment" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.environment))
-    error_message = "environment must be 2-16 lowercase letters, digits or dashes, starting with a letter (e.g. dev, staging, prod)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.environment))
+    error_message = "environment must be 2-15 lowercase letters, digits or dashes, starting with a letter (e.g. dev, staging, prod)."
   }
 }
 
@@ -14,8 +14,8 @@ variable "name_prefix" {
   default     = null
 
   validation {
-    condition     = var.name_prefix == null || can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,39}$", coalesce(var.name_prefix, "x")))
-    error_message = "name_prefix must be 2-40 letters, digits or dashes, starting with a letter."
+    condition     = var.name_prefix == null || can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,23}$", coalesce(var.name_prefix, "x")))
+    error_message = "name_prefix must be 2-24 letters, digits or dashes, starting with a letter (X-Ray group names are at most 32 characters)."
   }
 }
 
@@ -48,12 +48,6 @@ variable "log_retention_in_days" {
   default     = null
 }
 
-variable "create_query_definitions" {
-  description = "Save the Logs Insights queries of the monitoring guide. The AWS emulators cannot create them."
-  type        = bool
-  default     = true
-}
-
 variable "dlq_depth_thresholds" {
   description = "Messages in the dead-letter queue that raise an alarm, by severity."
   type        = map(number)
@@ -77,3 +71,124 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "job_names" {
+  description = "The Glue jobs of the environment (their alarms and dashboards come from the job_monitoring module): the Lambdas may retry and report on these, tracing groups them."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for j in var.job_names : can(regex("^[^\"\\\\]{1,255}$", j))])
+    error_message = "job_names must be Glue job names: 1-255 characters without quotes or backslashes."
+  }
+}
+
+variable "pipelines" {
+  description = "Pipelines for the X-Ray groups: pipeline name -> its job names. Empty = one pipeline named after the environment with all job_names."
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "monthly_budget_usd" {
+  description = "The environment's monthly Glue budget in USD (actual and forecast alerts), and the default billing alarm threshold."
+  type        = number
+
+  validation {
+    condition     = var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd must be a positive number of US dollars."
+  }
+}
+
+variable "dpu_hours_budget" {
+  description = "Monthly Glue DPU-hours usage budget; null = none."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.dpu_hours_budget == null || try(var.dpu_hours_budget > 0, false)
+    error_message = "dpu_hours_budget must be a positive number of DPU-hours, or null."
+  }
+}
+
+variable "s3_storage_budget_usd" {
+  description = "Monthly S3 storage budget in USD; null = none."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.s3_storage_budget_usd == null || try(var.s3_storage_budget_usd > 0, false)
+    error_message = "s3_storage_budget_usd must be a positive number of US dollars, or null."
+  }
+}
+
+variable "anomaly_threshold_usd" {
+  description = "Cost anomalies with at least this impact in USD notify the warning topic."
+  type        = number
+  default     = 50
+}
+
+variable "anomaly_monitor_arn" {
+  description = "The account's existing SERVICE cost anomaly monitor (one per account), when another environment created it; null = create one."
+  type        = string
+  default     = null
+}
+
+variable "audit_retention_days" {
+  description = "Days the audit events are kept in S3."
+  type        = number
+  default     = 365
+}
+
+variable "audit_bytes_scanned_cutoff" {
+  description = "Athena stops a query of the audit trail that would scan more than this many bytes."
+  type        = number
+  default     = 5368709120
+}
+
+variable "force_destroy_audit_bucket" {
+  description = "Let terraform destroy the audit bucket with its objects (dev only)."
+  type        = bool
+  default     = false
+}
+
+variable "remediation_opt_out_jobs" {
+  description = "Jobs the remediation Lambda must never restart."
+  type        = list(string)
+  default     = []
+}
+
+variable "freshness_max_age_hours" {
+  description = "Data freshness the daily health check expects: s3://bucket/prefix/ -> maximum age in hours of the newest object."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for uri, h in var.freshness_max_age_hours : can(regex("^s3://[a-z0-9.-]{3,63}/", uri)) && h > 0])
+    error_message = "freshness_max_age_hours keys must be s3://bucket/prefix/ URIs and values positive hours."
+  }
+}
+
+variable "dpu_hour_price" {
+  description = "USD per DPU-hour, for the weekly report's cost estimate (us-east-1 Glue ETL: 0.44)."
+  type        = number
+  default     = 0.44
+}
+
+variable "lambda_build_dir" {
+  description = "Where `make lambdas` (python -m tools.build_lambdas) wrote the Lambda zips, relative to the root module."
+  type        = string
+  default     = "../../build/lambda"
+}
+
+variable "aws_only_features" {
+  description = "Create what the AWS emulators cannot: Budgets, Cost Anomaly Detection, X-Ray sampling rules, groups and encryption, Athena named queries, saved Logs Insights queries. Keep true on AWS; the test harness sets it false."
+  type        = bool
+  default     = true
+}
+
+variable "manage_xray_encryption" {
+  description = "Manage the region's X-Ray encryption: one setting per account and region, so true in one environment of a shared account."
+  type        = bool
+  default     = true
+}
+

@@ -1,15 +1,34 @@
 # The whole stack with its defaults, as another team would start with it.
-module "etl_monitoring" {
-  source = "../../"
-
-  environment                     = "ex"
-  name_prefix                     = "ex-etl-monitoring-minimal"
-  create_query_definitions        = var.create_query_definitions
-  kms_key_deletion_window_in_days = 7
+terraform {
+  required_providers {
+    aws = {
+      source                = "hashicorp/aws"
+      version               = ">= 5.80, < 6.0"
+      configuration_aliases = [aws.us_east_1]
+    }
+  }
 }
 
-variable "create_query_definitions" {
-  description = "Save the Logs Insights queries (the AWS emulators cannot)."
+module "etl_monitoring" {
+  source = "../../"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  environment                     = "ex"
+  name_prefix                     = "ex-etl-minimal"
+  job_names                       = ["ex-customer-import"]
+  monthly_budget_usd              = 100
+  force_destroy_audit_bucket      = true
+  kms_key_deletion_window_in_days = 7
+  # where `make lambdas` writes the zips, from this folder (or from a root that calls it)
+  lambda_build_dir  = "${path.module}/../../../../build/lambda"
+  aws_only_features = var.aws_only_features
+}
+
+variable "aws_only_features" {
+  description = "Create what the AWS emulators cannot (Budgets, X-Ray rules, saved queries ...)."
   type        = bool
   default     = true
 }

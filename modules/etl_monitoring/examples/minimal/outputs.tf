@@ -7,3 +7,13 @@ output "dlq" {
   description = "The dead-letter queue and its alarms."
   value       = module.etl_monitoring.dlq
 }
+
+output "audit" {
+  description = "The audit trail's bucket, database and workgroup."
+  value       = module.etl_monitoring.audit
+}
+
+output "lambdas" {
+  description = "The operations Lambdas."
+  value       = module.etl_monitoring.lambdas
+}

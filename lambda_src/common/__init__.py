@@ -1,0 +1,1 @@
+"""Helpers shared by the operations Lambdas (packaged into every zip by tools/build_lambdas.py)."""

@@ -1,0 +1,1 @@
+"""The weekly report Lambda: per-job statistics, data quality, performance, errors, DPU cost."""

@@ -1,0 +1,135 @@
+"""Fixtures for the Lambda handler tests: the handlers run in-process, their boto3 clients pointed at the
+emulator's services (LocalStack: S3, SNS, SQS, Logs; moto: Glue).
+
+What in-process testing leaves unproven (the emulator cannot execute Lambda code without Docker): the
+packaged zip importing in the Lambda runtime, the IAM policy allowing each call (moto does not enforce IAM),
+the event source wiring (SNS/EventBridge invoking the function), and X-Ray segments (the Tracer is disabled
+outside Lambda). tests/lambdas/test_package.py covers the zip's contents and imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from ops_helpers import ACCOUNT
+
+from lambda_src.common import aws
+
+# Powertools reads these when a handler module is imported, which happens before any fixture runs.
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Glue/ETL/test/Operations")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ops-test")
+
+
+@dataclass
+class Topic:
+    arn: str
+    queue_url: str
+    sqs: Any
+
+    def messages(self, wait: float = 2.0) -> list[dict[str, Any]]:
+        """The SNS notifications delivered to the topic's test queue so far (Subject, Message, ...)."""
+        out: list[dict[str, Any]] = []
+        while True:
+            got = self.sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=int(wait) if not out else 0
+            ).get("Messages", [])
+            if not got:
+                return out
+            for m in got:
+                out.append(json.loads(m["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"])
+
+
+@dataclass
+class OpsStack:
+    """Per-test resources on the emulator: a state/report bucket and critical + info topics."""
+
+    emulator: Any
+    suffix: str
+    bucket: str
+    critical: Topic
+    info: Topic
+
+    def client(self, service: str):
+        return self.emulator.client(service, account=ACCOUNT)
+
+    def glue_job(self, name: str, tags: dict[str, str] | None = None) -> str:
+        job = f"{name}-{self.suffix}"
+        self.client("glue").create_job(
+            Name=job,
+            Role=f"arn:aws:iam::{ACCOUNT}:role/glue-job",
+            GlueVersion="5.0",
+            Command={"Name": "glueetl", "ScriptLocation": f"s3://{self.bucket}/scripts/{name}.py"},
+            ExecutionProperty={"MaxConcurrentRuns": 10},
+            WorkerType="G.1X",
+            NumberOfWorkers=2,
+            Tags=tags or {},
+        )
+        return job
+
+
+def _topic(emulator, name: str) -> Topic:
+    sns, sqs = emulator.client("sns", account=ACCOUNT), emulator.client("sqs", account=ACCOUNT)
+    arn = sns.create_topic(Name=name)["TopicArn"]
+    url = sqs.create_queue(QueueName=f"{name}-inbox")["QueueUrl"]
+    qarn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)
+    return Topic(arn, url, sqs)
+
+
+@pytest.fixture
+def ops(emulator, monkeypatch) -> OpsStack:
+    """Point this process at the emulator and create the per-test resources; settings go in env vars."""
+    for key, value in emulator.shell_env(account=ACCOUNT).items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "ops-test")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Glue/ETL/test/Operations")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    aws.reset()
+    suffix = uuid.uuid4().hex[:8]
+    bucket = f"ops-test-{suffix}"
+    emulator.client("s3", account=ACCOUNT).create_bucket(Bucket=bucket)
+    stack = OpsStack(
+        emulator, suffix, bucket, _topic(emulator, f"critical-{suffix}"), _topic(emulator, f"info-{suffix}")
+    )
+    monkeypatch.setenv("STATE_BUCKET", bucket)
+    monkeypatch.setenv("CRITICAL_TOPIC_ARN", stack.critical.arn)
+    monkeypatch.setenv("NOTIFY_TOPIC_ARN", stack.info.arn)
+    yield stack
+    aws.reset()
+
+
+@pytest.fixture
+def glue_shim(ops):
+    """Make the handler see some runs in states moto cannot produce (moto's runs always succeed, in 123 s).
+
+    `glue_shim({run_id: {"JobRunState": "FAILED", "ErrorMessage": ...}})` rewrites those fields of the
+    named runs in the GetJobRun/GetJobRuns answers the handler's Glue client parses. The runs themselves,
+    their ids and arguments, and every new run the handler starts are real emulator state.
+    """
+    overrides: dict[str, dict[str, Any]] = {}
+
+    def apply(parsed, **_kwargs):
+        runs = parsed.get("JobRuns") or ([parsed["JobRun"]] if "JobRun" in parsed else [])
+        for run in runs:
+            run.update(overrides.get(run.get("Id"), {}))
+
+    glue = aws.client("glue")
+    glue.meta.events.register("after-call.glue.GetJobRuns", apply)
+    glue.meta.events.register("after-call.glue.GetJobRun", apply)
+
+    def set_runs(runs: dict[str, dict[str, Any]]) -> None:
+        overrides.update(runs)
+
+    yield set_runs
+    glue.meta.events.unregister("after-call.glue.GetJobRuns", apply)
+    glue.meta.events.unregister("after-call.glue.GetJobRun", apply)
