@@ -237,11 +237,20 @@ def _wait_until(check: Callable[[], bool], what: str, timeout: float, procs: lis
     progress(f"  {what} ready in {time.monotonic() - start:.1f} s")
 
 
-def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    # A new session, so `make emulator-up` can leave it running and `down` can stop the whole group.
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the process that started it dies (Linux prctl)."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _spawn(cmd: list[str], env: dict[str, str], log: Path, detached: bool) -> subprocess.Popen:
+    # Its own session, so `down` can stop the whole group. Detached (make emulator-up) it outlives us;
+    # otherwise (a test run) it dies with the process that started it, even when that one is killed.
     with open(log, "ab") as out:
+        tie = None if detached or not sys.platform.startswith("linux") else _die_with_parent
         return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=tie)
 
 
 def localstack_python() -> Path:
@@ -254,7 +263,7 @@ def localstack_python() -> Path:
     return python
 
 
-def start(run_dir: Path | None = None, *, port: int | None = None,
+def start(run_dir: Path | None = None, *, port: int | None = None, detached: bool = False,
           progress: Callable[[str], None] = print) -> Emulator:
     """Start (or reach) LocalStack, then moto for the services LocalStack does not serve."""
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="gluemon-emulator-"))
@@ -290,7 +299,7 @@ def start(run_dir: Path | None = None, *, port: int | None = None,
                 "EAGER_SERVICE_LOADING": "0",
             }
             progress(f"starting LocalStack on 127.0.0.1:{port} (log: {log})")
-            procs.append(_spawn([str(localstack_python()), "-m", "localstack.runtime.main"], env, log))
+            procs.append(_spawn([str(localstack_python()), "-m", "localstack.runtime.main"], env, log, detached))
             emu.pids.append(procs[-1].pid)
             emu.logs.append(str(log))
             emu.localstack_url = f"http://127.0.0.1:{port}"
@@ -305,7 +314,7 @@ def start(run_dir: Path | None = None, *, port: int | None = None,
             moto = Path(sys.executable).parent / "moto_server"
             env = base_env | {"MOTO_ACCOUNT_ID": DEFAULT_ACCOUNT}
             progress(f"starting moto on 127.0.0.1:{mport} for {', '.join(missing)}")
-            procs.append(_spawn([str(moto), "-H", "127.0.0.1", "-p", str(mport)], env, log))
+            procs.append(_spawn([str(moto), "-H", "127.0.0.1", "-p", str(mport)], env, log, detached))
             emu.pids.append(procs[-1].pid)
             emu.logs.append(str(log))
             emu.moto_url = f"http://127.0.0.1:{mport}"
@@ -355,7 +364,7 @@ def ensure_running(progress: Callable[[str], None] = print) -> Emulator:
     port = None if os.environ.get("LOCALSTACK_ENDPOINT") or not port_is_free(4566) else 4566
     run_dir = EMULATOR_DIR / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
-    emu = start(run_dir, port=port, progress=progress)
+    emu = start(run_dir, port=port, detached=True, progress=progress)
     emu.save()
     return emu
 

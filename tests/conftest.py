@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 from tests_env import ENV_TEST_VARS
 
 from harness import emulator as emulator_mod
@@ -33,9 +32,16 @@ ENV_ACCOUNTS = {"dev": "100000000011", "staging": "100000000012", "prod": "10000
 
 
 def pytest_configure(config):
-    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
-        config._gluemon_run_dir = tempfile.mkdtemp(prefix="gluemon-run-")
-        os.environ["GLUEMON_RUN_DIR"] = config._gluemon_run_dir  # inherited by the workers
+    """The controller (or a run without xdist) starts the emulator: it dies with the controller, and the
+    workers attach to it through the state file in GLUEMON_RUN_DIR (an environment variable they inherit)."""
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    run_dir = Path(tempfile.mkdtemp(prefix="gluemon-run-"))
+    config._gluemon_run_dir = str(run_dir)
+    os.environ["GLUEMON_RUN_DIR"] = str(run_dir)
+    if emulator_mod.running() is None:  # else `make emulator-up` left one for us
+        emu = emulator_mod.start(run_dir / "emulator", progress=lambda m: print(m, flush=True))
+        emu.save(run_dir / "emulator.json")
 
 
 def pytest_unconfigure(config):
@@ -63,16 +69,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def emulator():
-    running = emulator_mod.running()
-    if running:
-        return running
-    run_dir = Path(os.environ.get("GLUEMON_RUN_DIR") or tempfile.mkdtemp(prefix="gluemon-run-"))
-    with FileLock(str(run_dir / "emulator.lock")):
-        state = run_dir / "emulator.json"
-        emu = emulator_mod.Emulator.load(state)
-        if emu is None or not emu.healthy():
-            emu = emulator_mod.start(run_dir / "emulator", progress=lambda m: print(m, flush=True))
-            emu.save(state)
+    emu = emulator_mod.running() or emulator_mod.Emulator.load(Path(os.environ["GLUEMON_RUN_DIR"]) / "emulator.json")
+    assert emu and emu.healthy(), "the emulator started for this run does not answer: see its log in GLUEMON_RUN_DIR"
     return emu
 
 
