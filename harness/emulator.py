@@ -181,7 +181,7 @@ class Emulator:
                 "  skip_metadata_api_check     = true",
                 "  skip_requesting_account_id  = false # true leaves the account out of the ARNs",
                 "  s3_use_path_style           = true",
-                "  max_retries                 = 1 # an unsupported API fails in seconds, not minutes",
+                "  max_retries                 = 3 # a dropped connection is retried; an unsupported API fails fast",
                 "  endpoints {",
             ]
             width = max(len(k) for k in SERVICES)

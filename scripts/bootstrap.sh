@@ -37,6 +37,11 @@ find_python() {  # $1 = minor version wanted, e.g. 3.11; prints an interpreter p
 
 py=$(find_python 3.11 "${PYTHON:-}") || true
 [ -n "$py" ] || die "Python >= 3.11 is needed for the project virtualenv (set PYTHON=/path/to/python3.11)."
+deps_list() {  # one dependency list of pyproject.toml, a requirement a line
+  "$py" -c "import sys, tomllib
+p = tomllib.load(open('pyproject.toml', 'rb'))['project']
+print('\n'.join(p['optional-dependencies']['localstack'] if sys.argv[1] == 'localstack' else p['dependencies'] + p['optional-dependencies']['dev']))" "$1"
+}
 deps_key() {  # hash of one dependency list of pyproject.toml: the virtualenv is rebuilt only when it changes
   "$py" -c "import hashlib, json, sys, tomllib
 p = tomllib.load(open('pyproject.toml', 'rb'))['project']
@@ -51,11 +56,11 @@ if [ ! -f "$venv/.complete" ]; then
   rm -rf "$venv"
   "$py" -m venv "$venv"
   quiet "$venv/bin/pip" install --disable-pip-version-check --upgrade pip
-  quiet "$venv/bin/pip" install --disable-pip-version-check -e '.[dev]'
+  # Only the pinned dependencies: the project's own code runs from the checkout (pytest's pythonpath,
+  # `python -m` from the top folder), so one virtualenv serves every clone on the machine.
+  mapfile -t deps < <(deps_list dev)
+  quiet "$venv/bin/pip" install --disable-pip-version-check "${deps[@]}"
   touch "$venv/.complete"
-elif ! "$venv/bin/python" -c "import harness" >/dev/null 2>&1; then
-  # Another clone created this virtualenv: point its editable install at this checkout.
-  quiet "$venv/bin/pip" install --disable-pip-version-check --no-deps -e .
 fi
 ln -sfn "$venv" .venv
 
@@ -70,9 +75,8 @@ if [ -z "${LOCALSTACK_ENDPOINT:-}" ]; then
     say "creating the LocalStack virtualenv with $py313"
     rm -rf "$lsvenv"
     "$py313" -m venv "$lsvenv"
-    reqs=$("$venv/bin/python" -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['localstack']))")
-    mapfile -t reqs_arr <<<"$reqs"
-    quiet "$lsvenv/bin/pip" install --disable-pip-version-check "${reqs_arr[@]}"
+    mapfile -t reqs < <(deps_list localstack)
+    quiet "$lsvenv/bin/pip" install --disable-pip-version-check "${reqs[@]}"
     touch "$lsvenv/.complete"
   fi
   ln -sfn "$lsvenv" .venv-localstack

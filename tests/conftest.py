@@ -60,6 +60,8 @@ def pytest_collection_modifyitems(config, items):
         if "applied_examples" in names:
             item.add_marker(pytest.mark.xdist_group("examples"))
             item.add_marker(pytest.mark.apply)
+        elif "spark" in names:
+            item.add_marker(pytest.mark.xdist_group("spark"))  # one JVM per run, not one per worker
         env = getattr(item, "callspec", None) and item.callspec.params.get("env_name")
         for marker in item.iter_markers("environment"):
             env = marker.args[0]
@@ -72,6 +74,15 @@ def emulator():
     emu = emulator_mod.running() or emulator_mod.Emulator.load(Path(os.environ["GLUEMON_RUN_DIR"]) / "emulator.json")
     assert emu and emu.healthy(), "the emulator started for this run does not answer: see its log in GLUEMON_RUN_DIR"
     return emu
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession (Spark 3.5, like Glue 5.0) for every test that needs one; its tests share a
+    worker, so a run starts one JVM."""
+    from glue_jobs.runtime import local_spark_session
+
+    return local_spark_session("glue-etl-monitoring-tests", cores=2, shuffle_partitions=2)
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +155,7 @@ def applied_examples(examples_root, emulator):
 @pytest.fixture(scope="session")
 def environment(tree, emulator, request):
     """`environment("dev")` applies environments/dev once per session; destroyed at the session's end."""
-    applied: dict[str, Applied] = {}
+    applied: dict[str, Applied | Exception] = {}
 
     def get(name: str) -> Applied:
         if name not in applied:
@@ -153,8 +164,13 @@ def environment(tree, emulator, request):
             root.target_emulator(emulator, account=account, state_path=tree / f"{name}.tfstate")
             gen = _apply_then_destroy(root, emulator, account, (f"glue-etl-{name}", f"audit_trail_{name}"),
                                        tf_vars=ENV_TEST_VARS)
-            applied[name] = next(gen)
             request.addfinalizer(lambda: next(gen, None))
+            try:
+                applied[name] = next(gen)
+            except Exception as exc:  # the other tests of this environment fail with it, without re-applying
+                applied[name] = exc
+        if isinstance(applied[name], Exception):
+            raise applied[name]
         return applied[name]
 
     return get

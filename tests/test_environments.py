@@ -4,10 +4,15 @@ check (see conftest.environment)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
+from policy import check_alarm_policy, count_alarms
 from tests_env import ENV_TEST_VARS
 
 from harness.paths import ROOT
+from harness.terraform import terraform_binary
 
 pytestmark = pytest.mark.apply
 ENVS = sorted(p.name for p in (ROOT / "environments").iterdir() if (p / "main.tf").is_file())
@@ -53,3 +58,26 @@ def test_failed_records_queue_redrives_into_its_dlq_and_alarms_route_by_severity
         severity = alarm["AlarmName"].rsplit("-", 1)[-1]
         assert alarm["AlarmActions"] == [env.outputs["topic_arns"][severity]], alarm["AlarmName"]
         assert alarm["OKActions"] == [env.outputs["topic_arns"][severity]], alarm["AlarmName"]
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_every_alarm_routes_to_its_severity_topic_with_a_runbook(env_name, environment):
+    env = environment(env_name)
+    proc = subprocess.run([str(terraform_binary()), "show", "-json"], cwd=env.root.path, env=env.root.env,
+                          capture_output=True, text=True, check=True)
+    state = json.loads(proc.stdout)
+    assert count_alarms(state) >= 20, "the environment should carry the job, DLQ, Lambda and cost alarms"
+    problems = check_alarm_policy(state)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("env_name", ENVS)
+def test_dashboards_are_generated_from_the_job_list(env_name, environment):
+    env = environment(env_name)
+    pages = env.outputs["dashboard_names"]  # page (main, metrics, main-2 ...) -> dashboard name
+    stored = {d["DashboardName"]: d for d in env.client("cloudwatch").list_dashboards()["DashboardEntries"]}
+    assert {"main", "metrics"} <= set(pages) and set(pages.values()) <= set(stored)
+    bodies = env.outputs["dashboard_bodies"]
+    for page, name in pages.items():
+        body = bodies.get(page) or bodies[name]
+        assert "customer_import" in body, f"{name} does not show the job"

@@ -1,9 +1,14 @@
 # The dev environment: its job list, its settings and the module calls (no resources of its own).
 
 locals {
-  # The Glue jobs of this environment. Their alarms and dashboards come from job_monitoring; the
-  # operations Lambdas may retry them and the health check and weekly report cover them.
-  job_names = ["customer_import"]
+  # The Glue jobs of this environment: every alarm and dashboard of job_monitoring is generated from
+  # this list, and the operations Lambdas may retry, check and report on these jobs.
+  jobs = {
+    customer_import = {
+      schedule_interval_hours = 24
+      usual_duration_seconds  = 900
+    }
+  }
 }
 
 module "monitoring" {
@@ -14,7 +19,7 @@ module "monitoring" {
   }
 
   environment                     = "dev"
-  job_names                       = local.job_names
+  job_names                       = [for key, job in local.jobs : try(job.glue_job_name, key)]
   alert_subscriptions             = var.alert_subscriptions
   alarm_period_seconds            = var.alarm_period_seconds
   aws_only_features               = var.aws_only_features
@@ -28,4 +33,17 @@ module "monitoring" {
   force_destroy_audit_bucket      = true
   dlq_depth_thresholds            = { warning = 1, critical = 10 }
   kms_key_deletion_window_in_days = 7
+}
+
+module "jobs" {
+  source = "../../modules/job_monitoring"
+
+  name_prefix      = module.monitoring.name_prefix
+  environment      = "dev"
+  jobs             = local.jobs
+  alarm_topic_arns = module.monitoring.topic_arns
+  # each signal keeps its own period on AWS; the emulator tests shorten every per-run alarm
+  alarm_period_seconds = var.alarm_period_seconds < 60 ? var.alarm_period_seconds : null
+  dlq_queue_names      = [module.monitoring.dlq.dlq_name]
+  glue_log_group_names = [module.monitoring.job_log_group_name]
 }

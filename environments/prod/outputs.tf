@@ -27,3 +27,18 @@ output "lambdas" {
   description = "The operations Lambdas (remediation, weekly report, health check)."
   value       = module.monitoring.lambdas
 }
+
+output "dashboard_names" {
+  description = "The CloudWatch dashboards generated from the job list."
+  value       = module.jobs.dashboard_names
+}
+
+output "dashboard_bodies" {
+  description = "The dashboards' JSON bodies, by name (python -m tools.dashboard_preview renders them)."
+  value       = module.jobs.dashboard_bodies
+}
+
+output "job_alarms" {
+  description = "Every alarm of the job monitoring, by job and signal."
+  value       = module.jobs.alarms
+}

@@ -1,9 +1,15 @@
 # The staging environment: its job list, its settings and the module calls (no resources of its own).
 
 locals {
-  # The Glue jobs of this environment. Their alarms and dashboards come from job_monitoring; the
-  # operations Lambdas may retry them and the health check and weekly report cover them.
-  job_names = ["customer_import"]
+  # The Glue jobs of this environment: every alarm and dashboard of job_monitoring is generated from
+  # this list, and the operations Lambdas may retry, check and report on these jobs.
+  jobs = {
+    customer_import = {
+      schedule_interval_hours = 24
+      usual_duration_seconds  = 900
+      slo                     = { success_rate_percent = 95 }
+    }
+  }
 }
 
 module "monitoring" {
@@ -14,7 +20,7 @@ module "monitoring" {
   }
 
   environment                     = "staging"
-  job_names                       = local.job_names
+  job_names                       = [for key, job in local.jobs : try(job.glue_job_name, key)]
   alert_subscriptions             = var.alert_subscriptions
   alarm_period_seconds            = var.alarm_period_seconds
   aws_only_features               = var.aws_only_features
@@ -26,4 +32,17 @@ module "monitoring" {
   audit_retention_days            = 365
   kms_key_deletion_window_in_days = 14
   manage_xray_encryption          = false # one setting per account and region: prod owns it
+}
+
+module "jobs" {
+  source = "../../modules/job_monitoring"
+
+  name_prefix      = module.monitoring.name_prefix
+  environment      = "staging"
+  jobs             = local.jobs
+  alarm_topic_arns = module.monitoring.topic_arns
+  # each signal keeps its own period on AWS; the emulator tests shorten every per-run alarm
+  alarm_period_seconds = var.alarm_period_seconds < 60 ? var.alarm_period_seconds : null
+  dlq_queue_names      = [module.monitoring.dlq.dlq_name]
+  glue_log_group_names = [module.monitoring.job_log_group_name]
 }

@@ -71,3 +71,8 @@ output "lambdas" {
     name => { function_name = m.function_name, function_arn = m.function_arn, role_arn = m.role_arn }
   }
 }
+
+output "job_log_group_name" {
+  description = "The log group with the jobs' JSON lines (metric filters, saved queries, dashboards read it)."
+  value       = module.log_groups.job_log_group_name
+}

@@ -54,7 +54,7 @@ def test_provider_override_points_every_alias_and_service_at_the_emulator():
     hcl = emu.provider_override(access_key="111122223333", aliases=[None, "us_east_1"])
     assert hcl.count('provider "aws"') == 2 and 'alias                       = "us_east_1"' in hcl
     assert 'glue           = "http://127.0.0.1:5000"' in hcl and 'sqs            = "http://127.0.0.1:4566"' in hcl
-    assert 'access_key                  = "111122223333"' in hcl and "max_retries                 = 1" in hcl
+    assert 'access_key                  = "111122223333"' in hcl and "max_retries                 = 3" in hcl
 
 
 def test_content_hash_ignores_generated_files_but_not_sources(tmp_path):

@@ -289,19 +289,17 @@ def test_queries_are_written_in_trinos_dialect():
         assert not re.search(r"\baudit_trail\.", sql), f"{name}: names the database (the named query sets it)"
 
 
-def test_example_job_run_appears_in_the_queries(history, tmp_path):
+def test_example_job_run_appears_in_the_queries(history, tmp_path, spark):
     """A real run of the example job (local PySpark, the framework's writer) adds its events to the history;
     the queries count it, and still agree with Python."""
     import shutil
 
     from glue_jobs.examples import sample_data
     from glue_jobs.examples.customer_import import CustomerImportJob
-    from glue_jobs.runtime import local_spark_session
 
     root, _, _ = history
     audit = tmp_path / "audit"
     shutil.copytree(root, audit)
-    spark = local_spark_session("audit-queries-test", cores=2, shuffle_partitions=2)
     raw = sample_data.write_sample(spark, str(tmp_path / "raw"), 200, bad_every=20)
     job = CustomerImportJob.from_args(
         ["--JOB_NAME", "customer_import", "--environment", "local", "--audit_uri", str(audit),
