@@ -7,7 +7,7 @@ TARGET ?= emulator
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas demo test emulator-up emulator-down plan apply destroy output fmt lint bench clean
+.PHONY: help setup lambdas demo job test emulator-up emulator-down plan apply destroy output cost fmt lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -32,6 +32,14 @@ emulator-down: ## stop the emulator started by emulator-up or demo
 
 plan apply destroy output: lambdas ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
 	@$(PY) -m harness.terraform $@ --env $(ENV) --target $(TARGET)
+
+job: setup ## run the example Glue job (customer_import) on the emulator with 5,000 generated rows
+	@$(PY) -m glue_jobs.examples.customer_import --emulator --environment dev --generate_sample 5000 \
+		--input_path build/demo/customers_raw --output_path build/demo/customers_silver
+
+cost: lambdas ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
+	@for env in dev staging prod; do $(PY) -m harness.terraform plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done
+	@$(PY) -m tools.monitoring_cost --env dev=build/plans/dev.json --env staging=build/plans/staging.json --env prod=build/plans/prod.json
 
 fmt: ## format the Terraform and the Python
 	terraform fmt -recursive modules environments

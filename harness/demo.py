@@ -3,8 +3,13 @@
 1. start (or reuse) LocalStack + moto;
 2. create an SQS inbox and apply environments/dev with it subscribed to the critical topic;
 3. print what was created;
-4. push failed records into the dead-letter queue until its critical depth alarm fires, and show the
-   notification arriving in the inbox.
+4. run the example Glue job (customer_import, local PySpark) against it: logs, metrics, trace, audit
+   events, and its bad rows sent to the dead-letter queue;
+5. the dead-letter queue's critical depth alarm reaches the inbox;
+6. a "Glue Job State Change" FAILED event reaches the inbox as a critical notification;
+7. the remediation Lambda's handler retries a failed run, once, although the failure is delivered twice;
+8. the monitoring guide's audit queries on the audit events of the job run;
+9. dashboard previews (PNG) and the monthly CloudWatch cost of the monitoring.
 
 The emulator stays up afterwards so you can look around (`source .emulator/env.sh; aws sns list-topics`);
 `make emulator-down` stops it.
@@ -13,17 +18,22 @@ The emulator stays up afterwards so you can look around (`source .emulator/env.s
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness import emulator as emulator_mod
-from harness.paths import EMULATOR_DIR
-from harness.terraform import Root, copy_tree
+from harness.paths import EMULATOR_DIR, ROOT
+from harness.terraform import Root, copy_tree, terraform_binary
 
 ACCOUNT = emulator_mod.DEFAULT_ACCOUNT
 INBOX = "demo-critical-inbox"
+JOB = "customer_import"
+BUILD = ROOT / "build" / "demo"
 
 
 def say(text: str = "") -> None:
@@ -40,6 +50,7 @@ class Demo:
     root: Root | None = None
     outputs: dict = field(default_factory=dict)
     inbox_url: str = ""
+    job_run_id: str = ""
 
     def client(self, service: str):
         return self.emu.client(service, account=ACCOUNT)
@@ -56,6 +67,7 @@ def step_apply(demo: Demo) -> None:
     demo.inbox_url = sqs.create_queue(QueueName=INBOX)["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=demo.inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     work = EMULATOR_DIR / "work"
+    BUILD.mkdir(parents=True, exist_ok=True)
     copy_tree(work)
     demo.root = Root(work / "environments" / "dev")
     demo.root.target_emulator(demo.emu, account=ACCOUNT,
@@ -82,26 +94,35 @@ def step_inventory(demo: Demo) -> None:
         say(f"  {group['logGroupName']:<34} retention {group.get('retentionInDays', '-')} days")
     dlq = out["dlq"]
     say(f"Dead-letter queue: {dlq['dlq_name']} (source queue {dlq['source_queue_name']})")
-    say("Alarms:")
-    for alarm in demo.client("cloudwatch").describe_alarms()["MetricAlarms"]:
-        say(f"  {alarm['AlarmName']:<48} {alarm['StateValue']}")
+    alarms = demo.client("cloudwatch").describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    states: dict[str, int] = {}
+    for alarm in alarms["MetricAlarms"] + alarms["CompositeAlarms"]:
+        states[alarm["StateValue"]] = states.get(alarm["StateValue"], 0) + 1
+    say(f"Alarms: {len(alarms['MetricAlarms'])} metric, {len(alarms['CompositeAlarms'])} composite ({states}), e.g.")
+    for alarm in alarms["MetricAlarms"][:6]:
+        say(f"  {alarm['AlarmName']:<56} {alarm['StateValue']}")
+    say(f"Dashboards: {', '.join(out['dashboard_names'].values())}")
+    say(f"Lambdas: {', '.join(f['function_name'] for f in out['lambdas'].values())}")
+    say(f"Audit trail: {out['audit']['audit_uri']} (Glue database {out['audit']['database']})")
 
 
 def step_dlq_alert(demo: Demo) -> None:
-    heading("4. An alert travels: failed records -> DLQ -> alarm -> critical topic -> inbox")
+    heading("5. An alert travels: failed records -> DLQ -> alarm -> critical topic -> inbox")
     dlq = demo.outputs["dlq"]
     sqs = demo.client("sqs")
-    entries = [{"Id": str(i), "MessageBody": json.dumps({"record_id": i, "reason": "demo: invalid email"})}
-               for i in range(10)]
-    sqs.send_message_batch(QueueUrl=dlq["dlq_url"], Entries=entries)
-    say(f"sent {len(entries)} failed records to {dlq['dlq_name']}; waiting for the depth alarm ...")
+    depth = int(sqs.get_queue_attributes(QueueUrl=dlq["dlq_url"], AttributeNames=["ApproximateNumberOfMessages"])
+                ["Attributes"]["ApproximateNumberOfMessages"])
+    say(f"{dlq['dlq_name']} holds {depth} failed records (dev pages at 10); waiting for the depth alarm ...")
+    if depth < 10:
+        sqs.send_message_batch(QueueUrl=dlq["dlq_url"], Entries=[
+            {"Id": str(i), "MessageBody": json.dumps({"record_id": i, "reason": "demo"})} for i in range(10 - depth)])
     started = time.monotonic()
     while time.monotonic() - started < 120:
         received = sqs.receive_message(QueueUrl=demo.inbox_url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
         for msg in received.get("Messages", []):
             sqs.delete_message(QueueUrl=demo.inbox_url, ReceiptHandle=msg["ReceiptHandle"])
             alarm = json.loads(json.loads(msg["Body"])["Message"])
-            if alarm.get("NewStateValue") == "ALARM":
+            if alarm.get("NewStateValue") == "ALARM" and "depth-critical" in alarm.get("AlarmName", ""):
                 say(f"after {time.monotonic() - started:.0f} s the inbox got:")
                 say(f"  AlarmName:   {alarm['AlarmName']}")
                 say(f"  NewState:    {alarm['NewStateValue']}  ({alarm.get('NewStateReason', '')[:90]})")
@@ -110,7 +131,126 @@ def step_dlq_alert(demo: Demo) -> None:
     raise RuntimeError("no ALARM notification reached the inbox within 120 s")
 
 
-STEPS: list[Callable[[Demo], None]] = [step_emulator, step_apply, step_inventory, step_dlq_alert]
+def step_run_job(demo: Demo) -> None:
+    heading("4. The example Glue job runs against it (local PySpark, the dev environment's AWS)")
+    os.environ.update(demo.emu.shell_env(ACCOUNT))
+    from glue_jobs.examples.customer_import import CustomerImportJob
+
+    argv = ["--JOB_NAME", JOB, "--environment", "dev", "--generate_sample", "2000",
+            "--input_path", str(BUILD / "customers_raw"), "--output_path", str(BUILD / "customers_silver"),
+            "--audit_uri", demo.outputs["audit"]["audit_uri"], "--dlq_queue_url", demo.outputs["dlq"]["dlq_url"]]
+    say("python -m glue_jobs.examples.customer_import " + " ".join(argv))
+    started = time.monotonic()
+    job = CustomerImportJob.from_args(argv, log_stream=open(BUILD.parent / "demo-job.log", "w"))  # noqa: SIM115
+    result = job.run()
+    demo.job_run_id = result.job_run_id
+    say(f"done in {time.monotonic() - started:.0f} s: run {result.job_run_id}; JSON log lines in build/demo-job.log")
+    cw = demo.client("cloudwatch")
+    names = sorted({m["MetricName"] for m in cw.list_metrics(Namespace="Glue/ETL/dev")["Metrics"]})
+    say(f"metrics in Glue/ETL/dev: {', '.join(names)}")
+    traces = demo.client("xray").get_trace_summaries(StartTime=time.time() - 3600, EndTime=time.time() + 60)
+    say(f"X-Ray traces: {len(traces.get('TraceSummaries', []))}")
+
+
+def step_job_failure(demo: Demo) -> None:
+    heading("6. A Glue job fails: the Glue Job State Change event pages the critical topic")
+    demo.client("events").put_events(Entries=[{
+        "Source": "aws.glue", "DetailType": "Glue Job State Change",
+        "Detail": json.dumps({"jobName": JOB, "state": "FAILED", "jobRunId": "jr_demo_failed", "severity": "ERROR",
+                              "message": "Demo: ResourceNotFoundException for s3://raw/customers/"})}])
+    sqs, started = demo.client("sqs"), time.monotonic()
+    while time.monotonic() - started < 60:
+        for msg in sqs.receive_message(QueueUrl=demo.inbox_url, MaxNumberOfMessages=10,
+                                       WaitTimeSeconds=2).get("Messages", []):
+            sqs.delete_message(QueueUrl=demo.inbox_url, ReceiptHandle=msg["ReceiptHandle"])
+            text = json.loads(msg["Body"]).get("Message", "")
+            if "jr_demo_failed" in text:
+                say(f"after {time.monotonic() - started:.1f} s the inbox got: {text[:300]}")
+                return
+    raise RuntimeError("the failure notification did not reach the inbox within 60 s")
+
+
+def step_remediation(demo: Demo) -> None:
+    """The emulator cannot run Lambda code (no Docker), so the handler runs here, in-process, with the
+    deployed function's own settings, against the emulator."""
+    heading("7. The remediation Lambda retries a failed run, once")
+    lam, glue = demo.client("lambda"), demo.client("glue")
+    function = demo.outputs["lambdas"]["remediation"]["function_name"]
+    settings = lam.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+    os.environ.update(demo.emu.shell_env(ACCOUNT) | settings | {
+        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING", "RETRY_BACKOFF_SECONDS": "0"})
+    from lambda_src.common import aws
+
+    aws.reset()
+    from lambda_src.remediation import handler  # after the settings: Powertools reads them on import
+
+    if JOB not in glue.list_jobs()["JobNames"]:
+        glue.create_job(Name=JOB, Role=f"arn:aws:iam::{ACCOUNT}:role/demo-glue", GlueVersion="5.0",
+                        Command={"Name": "glueetl", "ScriptLocation": "s3://demo/customer_import.py"},
+                        ExecutionProperty={"MaxConcurrentRuns": 5})
+    run = glue.start_job_run(JobName=JOB, Arguments={"--environment": "dev"})["JobRunId"]
+    event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Glue Job State Change", "source": "aws.glue",
+             "account": ACCOUNT, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": "us-east-1",
+             "resources": [], "detail": {"jobName": JOB, "severity": "ERROR", "state": "FAILED", "jobRunId": run,
+                                         "message": "Access Denied (Service: Amazon S3)"}}
+
+    class Context:
+        function_name, memory_limit_in_mb, aws_request_id = function, 256, "demo"
+        invoked_function_arn = demo.outputs["lambdas"]["remediation"]["function_arn"]
+
+        @staticmethod
+        def get_remaining_time_in_millis() -> int:
+            return 300_000
+
+    say(f"run {run[:24]}... of {JOB} failed; EventBridge and SNS deliver at least once, so it comes twice:")
+    for delivery in (1, 2):
+        out = handler.lambda_handler(event, Context())["outcomes"][0]
+        new = f" -> new run {out['new_run_id'][:24]}..." if out.get("new_run_id") else ""
+        say(f"  delivery {delivery}: {out['result']}{new}")
+    retries = [r for r in glue.get_job_runs(JobName=JOB)["JobRuns"]
+               if (r.get("Arguments") or {}).get("--remediation-of") == run]
+    say(f"runs started for it: {len(retries)}")
+
+
+def step_audit_queries(demo: Demo) -> None:
+    heading("8. The audit trail: the monitoring guide's queries on this run's audit events")
+    from harness.athena_local import QUERIES, duckdb_for, run_query
+
+    s3, uri = demo.client("s3"), demo.outputs["audit"]["audit_uri"]
+    bucket, _, prefix = uri[len("s3://"):].partition("/")
+    local = BUILD / "audit"
+    count = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/"):
+        for obj in page.get("Contents", []):
+            path = local / obj["Key"][len(prefix) + 1:]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read())
+            count += 1
+    say(f"{count} audit objects under {uri}/ (what Athena reads through the Glue tables)")
+    con = duckdb_for(local)
+    for name in QUERIES:
+        rows = run_query(con, name)
+        say(f"\n{name} (Athena named query in workgroup {demo.outputs['audit']['workgroup']}): {len(rows)} row(s)")
+        for row in rows[:5]:
+            say("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+
+
+def step_dashboards_and_cost(demo: Demo) -> None:
+    heading("9. Dashboard previews and what the monitoring costs")
+    state = BUILD / "dev-state.json"
+    proc = subprocess.run([str(terraform_binary()), "show", "-json"], cwd=demo.root.path, env=demo.root.env,
+                          capture_output=True, text=True, check=True)
+    state.write_text(proc.stdout)
+    from tools import dashboard_preview, monitoring_cost
+
+    dashboard_preview.main([str(state), "--out", str(ROOT / "build" / "dashboards")])
+    monitoring_cost.main(["--env", f"dev={state}"])
+
+
+STEPS: list[Callable[[Demo], None]] = [
+    step_emulator, step_apply, step_inventory, step_run_job, step_dlq_alert, step_job_failure, step_remediation,
+    step_audit_queries, step_dashboards_and_cost,
+]
 
 
 def main() -> int:
@@ -119,6 +259,7 @@ def main() -> int:
     for step in STEPS:
         step(demo)
     heading("done")
+    say("Dashboard previews: build/dashboards/*.png")
     say("The emulator is still up: `source .emulator/env.sh` and use the aws cli or boto3;")
     say("`make emulator-down` stops it.")
     return 0

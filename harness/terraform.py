@@ -176,14 +176,15 @@ class Root:
         self.tf = tftest.TerraformTest(str(self.path), binary=str(terraform_binary()), env=self.env)
         self._initialised = False
         self.cache_extra: object = None  # what, besides the files, the plan depends on (set by target_emulator)
+        self.state_file = self.path / "terraform.tfstate"
 
     # -- pointing at the emulator ---------------------------------------------------------------------
     def target_emulator(self, emu, account: str, state_path: Path | None = None) -> None:
         """Write the provider/backend overrides and the emulator-gap tfvars into this (copied) root."""
         override = emu.provider_override(access_key=account, aliases=provider_aliases(self.path) or [None])
         if re.search(r'^\s*backend\s+"', _tf_files(self.path), re.M):
-            state = state_path or self.path / "terraform.tfstate"
-            override += f'terraform {{\n  backend "local" {{\n    path = "{state}"\n  }}\n}}\n'
+            self.state_file = Path(state_path or self.path / "terraform.tfstate")
+            override += f'terraform {{\n  backend "local" {{\n    path = "{self.state_file}"\n  }}\n}}\n'
         (self.path / "emulator_override.tf").write_text(override)
         from harness.emulator import EMULATOR_GAPS
 
@@ -204,6 +205,8 @@ class Root:
         import tftest
 
         key = None
+        if cache and self.state_file.exists() and json.loads(self.state_file.read_text() or "{}").get("resources"):
+            cache = False  # the key covers the files, not the state: only a plan from nothing is cached
         if cache:
             key = content_hash([self._tree_root()], [terraform_version(), tf_vars, self.cache_extra])
             hit = CACHE / "plans" / f"{key}.json"
@@ -219,7 +222,7 @@ class Root:
             tmp.replace(hit)
         return plan
 
-    def apply(self, tf_vars: dict | None = None, parallelism: int = 20) -> str:
+    def apply(self, tf_vars: dict | None = None, parallelism: int = 10) -> str:
         self.init()
         return self.tf.apply(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism))
 
@@ -229,7 +232,7 @@ class Root:
         return [Change(rc["address"], rc["change"]["actions"]) for rc in plan.resource_changes.values()
                 if rc["change"]["actions"] not in (["no-op"], ["read"])]
 
-    def destroy(self, tf_vars: dict | None = None, parallelism: int = 20) -> str:
+    def destroy(self, tf_vars: dict | None = None, parallelism: int = 10) -> str:
         self.init()
         return self.tf.destroy(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism))
 
@@ -278,14 +281,29 @@ def _run_on_aws(command: str, env_name: str, extra: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.terraform", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["cli-config", "plan", "apply", "destroy", "output"])
+    parser.add_argument("command", choices=["cli-config", "plan", "plan-json", "apply", "destroy", "output"])
     parser.add_argument("--env", default="dev", choices=sorted(p.name for p in (ROOT / "environments").iterdir()
                                                                if p.is_dir()))
     parser.add_argument("--target", default="emulator", choices=["emulator", "aws"])
+    parser.add_argument("--out", help="plan-json: where to write the plan JSON")
     parser.add_argument("extra", nargs="*", help="extra terraform arguments (after --)")
     args = parser.parse_args(argv)
     if args.command == "cli-config":
         print(cli_config())
+        return 0
+    if args.command == "plan-json":  # what the environment would create on AWS (every feature on), as JSON
+        from harness import emulator
+        from harness.bundle import gap_variables_on
+
+        emu = emulator.ensure_running()
+        tree = copy_tree(EMULATOR_DIR / "plans" / args.env)
+        root = Root(tree / "environments" / args.env)
+        root.target_emulator(emu, account=emulator.DEFAULT_ACCOUNT, state_path=tree / "plan-only.tfstate")
+        plan = root.plan(tf_vars=gap_variables_on(root.path), cache=True)
+        out = Path(args.out or ROOT / "build" / "plans" / f"{args.env}.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(plan._raw))
+        print(out)
         return 0
     if args.target == "aws":
         return _run_on_aws(args.command, args.env, args.extra)

@@ -9,16 +9,7 @@ The events are written by the job framework's own audit writer (glue_jobs.audit.
 Glue jobs run), a month of runs of three jobs at chosen moments; one test adds a real run of the example job
 (glue_jobs/examples/customer_import.py, local PySpark) and checks the queries see it.
 
-The translation layer, everything DuckDB is given besides the SQL files (TRINO_FUNCTIONS):
-- `from_iso8601_timestamp(s)` (Trino) is a macro: CAST(s AS TIMESTAMPTZ), which reads the events'
-  `2026-11-26T12:00:00.123Z` as Trino does;
-- `format_datetime(ts, pattern)` (Trino, Joda pattern) is a macro over strftime(), for the tokens
-  yyyy, MM, dd, HH, mm, ss;
-- the session time zone is UTC, as Athena's;
-- the tables are views over read_json() with the Glue tables' columns (modules/audit_trail/schemas/*.json,
-  the same files Terraform reads) and the hive partition columns year/month/day as strings.
-Everything else the queries use exists in both engines with the same meaning: date_trunc (Monday weeks),
-count(*) FILTER (WHERE ...), INTERVAL '7' DAY, avg/min/max, stddev (sample), round, concat, current_timestamp.
+The translation layer (DuckDB standing in for Athena) is harness/athena_local.py.
 """
 
 from __future__ import annotations
@@ -33,46 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.athena_local import HIVE_TO_DUCKDB, QUERIES, SCHEMAS, duckdb_for, run_query
 from harness.paths import ROOT
 
-MODULE = ROOT / "modules" / "audit_trail"
-QUERIES = {p.stem: p for p in sorted((MODULE / "queries").glob("*.sql"))}
-SCHEMAS = {p.stem: json.loads(p.read_text()) for p in sorted((MODULE / "schemas").glob("*.json"))}
 JOBS = ("customer_import", "orders_daily", "inventory_sync")
-
-TRINO_FUNCTIONS = (
-    "SET TimeZone = 'UTC'",
-    "CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
-    "CREATE OR REPLACE MACRO format_datetime(ts, pattern) AS strftime(ts, replace(replace(replace(replace(replace("
-    "replace(pattern, 'yyyy', '%Y'), 'MM', '%m'), 'dd', '%d'), 'HH', '%H'), 'mm', '%M'), 'ss', '%S'))",
-)
-HIVE_TO_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "double": "DOUBLE", "array<string>": "VARCHAR[]"}
-
-
-# -- DuckDB as a stand-in for Athena ---------------------------------------------------------------------
-
-def duckdb_for(audit_root: Path):
-    """A DuckDB connection with the Trino functions and the two audit tables over `audit_root`."""
-    import duckdb
-
-    con = duckdb.connect()
-    for statement in TRINO_FUNCTIONS:
-        con.execute(statement)
-    for table, schema in SCHEMAS.items():
-        columns = ", ".join(f"'{c['name']}': '{HIVE_TO_DUCKDB[c['type']]}'" for c in schema["columns"])
-        files = (audit_root / table / "year=*" / "month=*" / "day=*" / "*.json").as_posix()
-        con.execute(
-            f"CREATE VIEW {table} AS SELECT * FROM read_json('{files}', format = 'newline_delimited', "
-            f"columns = {{{columns}}}, hive_partitioning = true, "
-            "hive_types = {'year': 'VARCHAR', 'month': 'VARCHAR', 'day': 'VARCHAR'})"
-        )
-    return con
-
-
-def run_query(con, name: str) -> list[dict]:
-    cursor = con.execute(QUERIES[name].read_text())
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # -- the events, written by the job framework's audit writer ----------------------------------------------
@@ -266,7 +221,7 @@ def test_tables_have_the_contracts_fields():
     """The Glue tables' columns (schemas/*.json) are the audit fields of docs/metrics.md and glue_jobs.contract."""
     from glue_jobs.contract import DATA_QUALITY_EVENT_FIELDS, JOB_EVENT_FIELDS
 
-    doc = (ROOT / "docs" / "metrics.md").read_text().split("## Audit events", 1)[1]
+    doc = (ROOT / "docs" / "metrics.md").read_text().split("## Audit events", 1)[1].split("\n## ", 1)[0]
     doc = re.sub(r"\([^)]*\)", "", doc)  # the allowed values in parentheses are not fields
     job_part, dq_part = doc.split("`job_events` fields:", 1)[1].split("`data_quality_events` fields:", 1)
     documented = {"job_events": re.findall(r"`([a-z_]+)`", job_part),

@@ -64,7 +64,7 @@ def test_example_dashboards_are_within_limits_and_do_not_overlap(examples_plan):
     assert ["Glue", "glue.driver.aggregate.numCompletedTasks", "JobName", "customer-import-ex", "JobRunId", "ALL",
             "Type", "count"] == tasks["properties"]["metrics"][1][:8]
     logs = next(w for w in main if w["type"] == "log")
-    assert logs["properties"]["query"].startswith("SOURCE '/aws-glue/jobs/logs-v2' |")
+    assert logs["properties"]["query"].startswith("SOURCE '/aws-glue/jobs/output' |")
     assert "stats count() by bin(5m)" in logs["properties"]["query"]
     custom = bodies["ex-job-monitoring-complete-etl-metrics"]["widgets"]
     title = "customer_import: success rate (%) and failed runs"
