@@ -17,6 +17,8 @@ The emulator stays up afterwards so you can look around (`source .emulator/env.s
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -204,9 +206,14 @@ def step_remediation(demo: Demo) -> None:
 
     say(f"run {run[:24]}... of {JOB} failed; EventBridge and SNS deliver at least once, so it comes twice:")
     for delivery in (1, 2):
-        out = handler.lambda_handler(event, Context())["outcomes"][0]
+        emf = io.StringIO()  # the Lambda's metrics (Powertools EMF on stdout, turned into metrics by CloudWatch)
+        with contextlib.redirect_stdout(emf):
+            out = handler.lambda_handler(event, Context())["outcomes"][0]
+        counted = sorted({name for line in emf.getvalue().splitlines() if line.startswith("{")
+                          for m in json.loads(line)["_aws"]["CloudWatchMetrics"] for name in
+                          (x["Name"] for x in m["Metrics"])})
         new = f" -> new run {out['new_run_id'][:24]}..." if out.get("new_run_id") else ""
-        say(f"  delivery {delivery}: {out['result']}{new}")
+        say(f"  delivery {delivery}: {out['result']}{new}  (counted: {', '.join(counted)})")
     retries = [r for r in glue.get_job_runs(JobName=JOB)["JobRuns"]
                if (r.get("Arguments") or {}).get("--remediation-of") == run]
     say(f"runs started for it: {len(retries)}")
@@ -244,6 +251,8 @@ def step_dashboards_and_cost(demo: Demo) -> None:
     from tools import dashboard_preview, monitoring_cost
 
     dashboard_preview.main([str(state), "--out", str(ROOT / "build" / "dashboards")])
+    say("\nThe demo's alarms have 10 s periods, so they price as high-resolution here; `make cost` prices every")
+    say("environment as it is configured for AWS.")
     monitoring_cost.main(["--env", f"dev={state}"])
 
 
