@@ -8,7 +8,7 @@
   failures.
 - `environment(name)`: an environment applied once per session, destroyed the same way.
 
-Tests that share an applied root are sent to the same xdist worker automatically (`xdist_group`).
+Tests that share an applied root or the SparkSession name one xdist_group at module level, so one worker runs them.
 """
 
 from __future__ import annotations
@@ -56,17 +56,10 @@ def pytest_unconfigure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if "applied_examples" in names:
-            item.add_marker(pytest.mark.xdist_group("examples"))
+        if "applied_examples" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.apply)
-        elif "spark" in names:
-            item.add_marker(pytest.mark.xdist_group("spark"))  # one JVM per run, not one per worker
-        env = getattr(item, "callspec", None) and item.callspec.params.get("env_name")
-        if env or any(item.iter_markers("environment")):
-            # one worker applies the environments one after the other: LocalStack and moto drop responses
-            # when several large applies hit them at once
-            item.add_marker(pytest.mark.xdist_group("environments"))
+    # Tests that share an applied root or a SparkSession name their xdist_group at module level
+    # (pytestmark): "examples", "environments", "job-alerts", "glue_jobs".
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from tests_env import ENV_TEST_VARS
 from harness.paths import ROOT
 from harness.terraform import terraform_binary
 
-pytestmark = pytest.mark.apply
+pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("environments")]
 ENVS = sorted(p.name for p in (ROOT / "environments").iterdir() if (p / "main.tf").is_file())
 RETENTION = {"dev": 7, "staging": 30, "prod": 90}
 

@@ -8,7 +8,7 @@ import pytest
 
 from harness.bundle import discover_examples
 
-pytestmark = pytest.mark.apply
+pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("examples")]
 
 
 def test_every_example_applied(applied_examples):

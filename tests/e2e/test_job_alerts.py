@@ -31,7 +31,7 @@ import pytest
 
 from harness.terraform import Root, copy_tree
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("job-alerts")]
 
 ACCOUNT = "100000000041"
 PREFIX = "e2e-jm"

@@ -166,7 +166,7 @@ def check_queries(audit_root: Path, now: datetime) -> dict[str, list[dict]]:
 
 # -- the tests --------------------------------------------------------------------------------------------
 
-pytestmark = pytest.mark.python
+pytestmark = [pytest.mark.python, pytest.mark.xdist_group("glue_jobs")]
 
 
 @pytest.fixture(scope="module")

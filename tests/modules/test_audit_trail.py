@@ -14,6 +14,8 @@ from test_audit_queries import SCHEMAS, check_queries
 
 from harness.paths import ROOT
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 MODULE = ROOT / "modules" / "audit_trail"
 
 

@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 MODULE = "dead_letter_queue"
 RUNBOOK = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/docs/runbooks/dead-letter-queue.md"
 EXPECTED_ALARMS = {  # key -> (metric, threshold)

@@ -21,6 +21,8 @@ from policy import check_alarm_policy, count_alarms
 from harness.terraform import Root, copy_tree, terraform_binary
 from tools.dashboard_preview import load_bodies, metric_count, outside_grid, overlaps
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 KEY = "module.job_monitoring__complete"
 MODULE = f"{KEY}.module.job_monitoring"
 

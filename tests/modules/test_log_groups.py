@@ -18,6 +18,8 @@ import pytest
 
 from harness.paths import ROOT
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 MODULE = "log_groups"
 PREFIX = "/ex-log-groups-complete/"
 JOB_LOG = "/ex-log-groups-complete/aws-glue/jobs/output"

@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 MODULE = "notifications"
 SEVERITIES = ("critical", "warning", "info")
 PUBLISHER_SERVICES = {"cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com",

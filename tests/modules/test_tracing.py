@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 
+pytestmark = pytest.mark.xdist_group("examples")
+
 PLAN_PREFIX = "module.tracing__complete.module.tracing."
 
 
