@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ENV ?= dev
 TARGET ?= emulator
-JOBS ?= 2
+JOBS ?= 0
 PYTEST_ARGS ?=
 
 .PHONY: help setup lambdas demo job test emulator-up emulator-down plan apply destroy output cost fmt lint bench clean
@@ -22,7 +22,7 @@ demo: lambdas ## apply environments/dev on the embedded AWS emulator and watch a
 	@$(PY) -m harness.demo
 
 test: lambdas ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
-	@$(PY) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(JOBS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emulator/ for other shells
 	@$(PY) -m harness.emulator up
