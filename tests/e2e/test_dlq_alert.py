@@ -13,7 +13,7 @@ import json
 import pytest
 from alerts import wait_for_alarm_state
 
-pytestmark = [pytest.mark.e2e, pytest.mark.environment("dev"), pytest.mark.xdist_group("environments")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("environments")]
 DEV_CRITICAL_DEPTH = 10  # environments/dev: dlq_depth_thresholds.critical
 
 
