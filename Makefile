@@ -7,7 +7,7 @@ TARGET ?= emulator
 JOBS ?= 0
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas demo job test emulator-up emulator-down plan apply destroy output cost fmt lint bench clean
+.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down plan apply destroy output cost fmt lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -18,10 +18,13 @@ setup: ## virtualenvs (project + LocalStack) and the Terraform CLI config; quick
 lambdas: setup ## build the Lambda zips into build/lambda (deterministic, so plans stay stable)
 	@$(PY) -m tools.build_lambdas
 
-demo: lambdas ## apply environments/dev on the embedded AWS emulator and watch an alert travel
+glue-package: setup ## build the job framework's package for Glue into build/glue (deterministic zip + manifest)
+	@$(PY) -m tools.build_glue_package
+
+demo: lambdas glue-package ## apply environments/dev on the embedded AWS emulator and watch an alert travel
 	@$(PY) -m harness.demo
 
-test: lambdas ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
+test: lambdas glue-package ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
 	@$(PY) -m pytest -n $(JOBS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emulator/ for other shells
@@ -30,14 +33,14 @@ emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emula
 emulator-down: ## stop the emulator started by emulator-up or demo
 	@$(PY) -m harness.emulator down
 
-plan apply destroy output: lambdas ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
+plan apply destroy output: lambdas glue-package ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
 	@$(PY) -m harness.terraform $@ --env $(ENV) --target $(TARGET)
 
 job: setup ## run the example Glue job (customer_import) on the emulator with 5,000 generated rows
-	@$(PY) -m glue_jobs.examples.customer_import --emulator --environment dev --generate_sample 5000 \
+	@$(PY) -m harness.local_job --environment dev --generate_sample 5000 \
 		--input_path build/demo/customers_raw --output_path build/demo/customers_silver
 
-cost: lambdas ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
+cost: lambdas glue-package ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
 	@for env in dev staging prod; do $(PY) -m harness.terraform plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done
 	@$(PY) -m tools.monitoring_cost --env dev=build/plans/dev.json --env staging=build/plans/staging.json --env prod=build/plans/prod.json
 
