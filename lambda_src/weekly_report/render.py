@@ -1,7 +1,16 @@
-"""The weekly report as a plain-text summary (SNS, e-mail) and as one HTML page with inline SVG charts."""
+"""The weekly report as a plain-text summary (SNS, e-mail) and as one HTML page with inline SVG charts.
+
+The charts are drawn by matplotlib (the same library as the dashboard previews, tools/dashboard_preview.py)
+and inlined as SVG; the Lambda zip carries matplotlib as wheels for its runtime (tools/build_lambdas.py).
+"""
 
 from __future__ import annotations
 
+import functools
+import io
+import os
+import re
+import tempfile
 from html import escape
 from typing import Any
 
@@ -97,6 +106,52 @@ def text(report: Report, html_uri: str | None = None) -> str:
 # -- HTML ---------------------------------------------------------------------------------------------------
 
 COLOURS = {"ok": "#2e7d32", "bad": "#c62828", "a": "#1565c0", "b": "#90caf9", "cost": "#6a1b9a"}
+CHART_WIDTH_IN = 6.4  # inches: 460 pt in the SVG
+CHART_STYLE = {
+    "svg.fonttype": "none",  # text stays <text> (searchable, small), drawn by the browser's sans-serif
+    "svg.hashsalt": "weekly-report",  # fixed clip-path ids: the same report gives the same bytes
+    "text.parse_math": False,  # a "$" in a job name or a title is a dollar, not TeX
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.axisbelow": True,
+}
+
+
+@functools.cache
+def _matplotlib() -> Any:
+    """matplotlib as a Lambda needs it: its config and font cache in /tmp (the only writable folder there;
+    MPLCONFIGDIR is read on import) and the Agg backend (no display). Imported on first use only."""
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "matplotlib"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower()
+
+
+def _svg(fig: Any, title: str) -> str:
+    """The figure as an <svg> element for inline use: no XML prologue, every id prefixed with the chart's
+    slug so that the page's charts never share an id, and an accessible name."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r'(id="|url\(#|href="#)', rf"\g<1>{_slug(title)}-", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+
+
+def _figure(title: str, height_in: float) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure  # after _matplotlib(): MPLCONFIGDIR first
+
+    fig = Figure(figsize=(CHART_WIDTH_IN, height_in), layout="constrained")
+    ax = fig.subplots()
+    ax.set_title(title, loc="left", fontweight="bold", fontsize=10)
+    return fig, ax
 
 
 def bar_chart(
@@ -106,70 +161,56 @@ def bar_chart(
     unit: str = "",
     max_value: float | None = None,
 ) -> str:
-    """Horizontal grouped bars: one group per row label, one bar per series."""
-    label_w, chart_w, bar_h, gap = 170, 420, 14, 10
-    n = max(len(series), 1)
-    group_h = n * bar_h + gap
-    height = 40 + len(rows) * group_h + 20 * ((len(series) > 1) + 0)
-    top = max([v for _, vals in rows for v in vals if v is not None] + [max_value or 0, 1e-9])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'width="{label_w + chart_w + 90}" height="{height}" font-family="sans-serif" font-size="12">',
-        f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',
-    ]
-    y = 30
-    for label, vals in rows:
-        label_y = y + n * bar_h / 2 + 4
-        parts.append(f'<text x="{label_w - 6}" y="{label_y}" text-anchor="end">{escape(label[:26])}</text>')
-        for (name, colour), v in zip(series, vals, strict=True):
-            w = 0 if v is None else chart_w * v / top
-            shown = "-" if v is None else f"{v:g}"
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}">'
-                f"<title>{escape(label)} {escape(name)}: {shown}{unit}</title></rect>"
-            )
-            parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}">{shown}{unit}</text>')
-            y += bar_h
-        y += gap
-    if len(series) > 1:
-        x = label_w
-        for name, colour in series:
-            parts.append(
-                f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
-                f'<text x="{x + 14}" y="{y + 9}">{escape(name)}</text>'
-            )
-            x += 20 + 8 * len(name)
-    parts.append("</svg>")
-    return "".join(parts)
+    """Horizontal grouped bars: one group per row label, one bar per series (each bar's <g> id names its row
+    and series), the value at the end of the bar, "-" where there is none."""
+    mpl = _matplotlib()
+    with mpl.rc_context(CHART_STYLE):
+        n = max(len(series), 1)
+        fig, ax = _figure(title, 0.9 + 0.24 * n * max(len(rows), 1) + (0.25 if n > 1 else 0))
+        height = 0.8 / n
+        for k, (name, colour) in enumerate(series):
+            values = [vals[k] for _, vals in rows]
+            ys = [i + (k - (n - 1) / 2) * height for i in range(len(rows))]
+            bars = ax.barh(ys, [v or 0 for v in values], height=height, color=colour, label=name)
+            for bar, (label, _) in zip(bars, rows, strict=True):
+                bar.set_gid(_slug(f"bar-{label}-{name}"))
+            ax.bar_label(bars, labels=["-" if v is None else f"{v:g}{unit}" for v in values], padding=3, fontsize=8)
+        ax.set_yticks(range(len(rows)), [label[:26] for label, _ in rows])
+        ax.invert_yaxis()  # the first job on top, as in the tables
+        top = max([v for _, vals in rows for v in vals if v is not None] + [max_value or 0, 1e-9])
+        ax.set_xlim(0, top * 1.18)  # room for the value labels
+        ax.xaxis.grid(True, color="#e5e5e5")
+        if not rows:
+            ax.text(0.5, 0.5, "no jobs", transform=ax.transAxes, ha="center", va="center", color="#777")
+        if len(series) > 1:
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+        return _svg(fig, title)
 
 
 def daily_chart(report: Report) -> str:
-    """Stacked columns: succeeded and failed runs per day."""
-    w, h, pad = 560, 180, 30
-    days = report.daily
-    top = max([d["succeeded"] + d["failed"] for d in days] + [1])
-    col = (w - 2 * pad) / max(len(days), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Runs per day" width="{w}" '
-        f'height="{h + 40}" font-family="sans-serif" font-size="11">',
-        '<text x="0" y="14" font-weight="bold" font-size="12">Runs per day (succeeded / failed)</text>',
-    ]
-    for i, d in enumerate(days):
-        x = pad + i * col + 4
-        ok_h = (h - 30) * d["succeeded"] / top
-        bad_h = (h - 30) * d["failed"] / top
-        base = h
-        parts.append(
-            f'<rect x="{x:.1f}" y="{base - ok_h:.1f}" width="{col - 8:.1f}" height="{ok_h:.1f}" '
-            f'fill="{COLOURS["ok"]}"><title>{d["date"]}: {d["succeeded"]} succeeded</title></rect>'
-        )
-        parts.append(
-            f'<rect x="{x:.1f}" y="{base - ok_h - bad_h:.1f}" width="{col - 8:.1f}" height="{bad_h:.1f}" '
-            f'fill="{COLOURS["bad"]}"><title>{d["date"]}: {d["failed"]} failed</title></rect>'
-        )
-        parts.append(f'<text x="{x + (col - 8) / 2:.1f}" y="{h + 14}" text-anchor="middle">{d["date"][5:]}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    """Stacked columns: succeeded and failed runs per day (each column's <g> id names its day and state)."""
+    title = "Runs per day (succeeded / failed)"
+    mpl = _matplotlib()
+    from matplotlib.ticker import MaxNLocator
+
+    with mpl.rc_context(CHART_STYLE):
+        fig, ax = _figure(title, 2.6)
+        days = report.daily
+        ok = [d["succeeded"] for d in days]
+        bad = [d["failed"] for d in days]
+        for state, values, bottom, colour in (("succeeded", ok, None, "ok"), ("failed", bad, ok, "bad")):
+            bars = ax.bar(range(len(days)), values, bottom=bottom, color=COLOURS[colour], label=state, width=0.7)
+            for bar, day in zip(bars, days, strict=True):
+                bar.set_gid(_slug(f"day-{day['date']}-{state}"))
+        totals = [o + b for o, b in zip(ok, bad, strict=True)]
+        ax.bar_label(bars, labels=[str(t) if t else "" for t in totals], padding=2, fontsize=8)
+        ax.set_xticks(range(len(days)), [d["date"][5:] for d in days])
+        ax.set_ylim(0, max(totals + [1]) * 1.2)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.grid(True, color="#e5e5e5")
+        ax.set_ylabel("runs")
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+        return _svg(fig, title)
 
 
 def _html_table(headers: list[str], rows: list[list[str]]) -> str:

@@ -9,13 +9,15 @@ out by hand from the definitions in lambda_src/weekly_report/report.py.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from ops_helpers import FakeContext, emf_metrics, load_event
 
-from lambda_src.weekly_report import handler
-from lambda_src.weekly_report.report import normalise_error
+from lambda_src.weekly_report import handler, render
+from lambda_src.weekly_report.report import JobStats, Report, normalise_error
 
 pytestmark = pytest.mark.python
 
@@ -208,12 +210,78 @@ def test_report_numbers_match_the_known_runs(ops, known_week, capsys):
 
     html = ops.client("s3").get_object(Bucket=ops.bucket, Key=key)["Body"].read().decode()
     assert html.count("<svg") == 4 and orders in html and "Recommendations" in html
+    assert html.count("<dc:title>Matplotlib v") == 4  # every chart drawn by matplotlib
+    rate = bars(html, "success-rate-per-job-bar-")
+    assert rate[f"{orders}-success"] / rate[f"{customers}-success"] == pytest.approx(66.7 / 100, abs=1e-3)
+    assert rate[f"{idle}-success"] == 0  # no runs, no bar
+    days = bars(html, "runs-per-day-succeeded-failed-day-", "height")
+    one_run = max(days.values()) / max(max(d["succeeded"], d["failed"]) for d in data["daily"])
+    assert {k: round(v / one_run, 3) for k, v in days.items()} == {
+        f"{d['date']}-{state}": d[state] for d in data["daily"] for state in ("succeeded", "failed")
+    }
 
     (message,) = ops.info.messages()
     assert "Weekly ETL report" in message["Subject"]
     text = message["Message"]
     assert orders in text and "66.7%" in text and "$2.05" in text and result["html_uri"] in text
     assert emf_metrics(capsys.readouterr().out)["WeeklyReportsPublished"] == 1
+
+
+def bars(html: str, prefix: str, size: str = "width") -> dict[str, float]:
+    """The bars matplotlib drew whose <g> id starts with `prefix`: name -> width (or height) in SVG units."""
+    found = {}
+    for gid, path in re.findall(r'<g id="(' + re.escape(prefix) + r'[^"]+)">\s*<path d="([^"]+)"', html):
+        xs = [float(x) for x in re.findall(r"([-\d.]+) [-\d.]+", path)]
+        ys = [float(y) for y in re.findall(r"[-\d.]+ ([-\d.]+)", path)]
+        found[gid[len(prefix) :]] = round(max(xs) - min(xs) if size == "width" else max(ys) - min(ys), 3)
+    return found
+
+
+def _known_report() -> Report:
+    end = datetime(2026, 12, 7, 7, tzinfo=UTC)
+    report = Report("test", end - timedelta(days=3), end, 0.44)
+    report.jobs = [
+        JobStats("orders", runs=7, succeeded=4, failed=2, success_rate=66.7, avg_duration_s=250.0, cost=0.3),
+        JobStats("customers", runs=3, succeeded=3, success_rate=100.0, avg_duration_s=60.0, cost=1.8),
+        JobStats("idle"),
+    ]
+    for job in report.jobs[:2]:
+        job.p95_duration_s = 400.0 if job.job_name == "orders" else 60.0
+    report.daily = [
+        {"date": "2026-12-04", "succeeded": 3, "failed": 1},
+        {"date": "2026-12-05", "succeeded": 0, "failed": 0},
+        {"date": "2026-12-06", "succeeded": 4, "failed": 2},
+    ]
+    report.totals = {"runs": 10, "succeeded": 7, "failed": 2, "success_rate": 77.8, "records_processed": 0}
+    report.totals |= {"dpu_hours": 4.6, "cost": 2.1}
+    return report
+
+
+def test_charts_are_matplotlib_svgs_that_draw_the_reports_numbers():
+    report = _known_report()
+    html = render.html(report)
+    svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(svgs) == 4 and all("<dc:title>Matplotlib v" in s for s in svgs)
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html  # inline: no XML prologue inside the HTML
+    ids = Counter(re.findall(r'\bid="([^"]+)"', html))
+    assert not [i for i, n in ids.items() if n > 1], "charts on one page share an id"
+    assert {r for pair in re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', html) for r in pair if r} <= set(ids)
+    assert html == render.html(report)  # same report, same bytes (fixed ids, no date in the metadata)
+
+    rate = bars(html, "success-rate-per-job-bar-")
+    assert set(rate) == {"orders-success", "customers-success", "idle-success"}
+    assert rate["orders-success"] / rate["customers-success"] == pytest.approx(0.667, abs=1e-3)
+    assert rate["idle-success"] == 0 and ">66.7%<" in html and ">100%<" in html
+    run_time = bars(html, "run-time-of-successful-runs-s-bar-")
+    assert run_time["orders-average"] / run_time["orders-p95"] == pytest.approx(250 / 400, abs=1e-3)
+    assert run_time["customers-p95"] / run_time["orders-p95"] == pytest.approx(60 / 400, abs=1e-3)
+    cost = bars(html, "estimated-dpu-cost-bar-")
+    assert cost["customers-cost"] / cost["orders-cost"] == pytest.approx(1.8 / 0.3, abs=1e-3)
+    days = bars(html, "runs-per-day-succeeded-failed-day-", "height")
+    assert days["2026-12-06-succeeded"] / days["2026-12-04-succeeded"] == pytest.approx(4 / 3, abs=1e-3)
+    assert days["2026-12-06-failed"] / days["2026-12-04-failed"] == pytest.approx(2, abs=1e-3)
+    assert days["2026-12-05-succeeded"] == days["2026-12-05-failed"] == 0
+    assert days["2026-12-04-failed"] / days["2026-12-04-succeeded"] == pytest.approx(1 / 3, abs=1e-3)
 
 
 def test_error_messages_group_across_run_ids():
