@@ -41,8 +41,6 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from harness.paths import CACHE
-
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "lambda_src"
 OUT = ROOT / "build" / "lambda"
@@ -53,7 +51,17 @@ SKIP_PARTS = {"__pycache__", "tests", ".pytest_cache"}
 
 RUNTIME_PYTHON = "3.11"  # the functions' runtime (python3.11 on Amazon Linux 2, glibc 2.26)
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
-WHEEL_CACHE = CACHE / "wheels"  # ~/.cache/glue-etl-monitoring/wheels
+
+
+def _cache_dir() -> Path:
+    """The harness's cache folder (GLUEMON_CACHE, else ~/.cache/glue-etl-monitoring), found without importing
+    the harness, so that building the zips needs nothing but this file and pip."""
+    if os.environ.get("GLUEMON_CACHE"):
+        return Path(os.environ["GLUEMON_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "glue-etl-monitoring"
+
+
+WHEEL_CACHE = _cache_dir() / "wheels"
 KEPT_METADATA = ("METADATA", "LICENSE", "LICENCE", "NOTICE", "COPYING", "AUTHORS")
 
 
