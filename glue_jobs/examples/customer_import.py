@@ -6,26 +6,25 @@
     quality    completeness, uniqueness, validity, consistency rules; failures to the DLQ
     load       Parquet
 
-Run it locally (plain PySpark), against the emulator started by ``make emulator-up``::
+Run it locally (plain PySpark)::
 
-    python -m glue_jobs.examples.customer_import --emulator --environment dev \\
+    python -m glue_jobs.examples.customer_import --environment dev \\
         --input_path build/demo/customers_raw --output_path build/demo/customers_silver \\
-        --generate_sample 5000
+        --generate_sample 5000 --audit_uri s3://my-audit-bucket/audit --dlq_queue_url https://sqs...
 
-``--emulator`` points boto3 at the emulator and, unless ``--audit_uri`` / ``--dlq_queue_url`` are given,
-creates the bucket ``gluemon-demo-audit`` and the queue ``gluemon-demo-dlq`` there. Without it the
-normal AWS credentials and endpoints are used (``AWS_ENDPOINT_URL*`` variables included). In Glue, the
-script is this file (or one that calls ``CustomerImportJob.main()``) with ``glue_jobs`` in
-``--extra-py-files``.
+AWS is reached the way boto3 reaches it: the normal credential chain, and the endpoints of the standard
+``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_<SERVICE>`` variables when they are set (an emulator). The audit
+trail and the dead-letter queue are arguments. ``python -m harness.local_job`` (``make job``) does all of
+that against the project's emulator. In Glue, the script is this file (or one that calls
+``CustomerImportJob.main()``) with ``glue_jobs`` in ``--extra-py-files``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession
@@ -199,36 +198,11 @@ class CustomerImportJob(BaseJob):
         return LoadResult(output_paths=(path,))
 
 
-# -- local runner --------------------------------------------------------------------------------------------
-
-DEMO_BUCKET = "gluemon-demo-audit"
-DEMO_QUEUE = "gluemon-demo-dlq"
-
-
-def use_emulator(argv: list[str], progress: Callable[[str], None] = print) -> list[str]:
-    """Point boto3 at the emulator of ``make emulator-up`` (starting one if none runs) and fill in the
-    audit bucket and DLQ when they are not given. Local development only: imports the test harness."""
-    from harness.emulator import ensure_running  # dev-only: the test harness
-
-    emu = ensure_running(progress=progress)
-    os.environ.update(emu.shell_env())
-    given = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
-    if "--audit_uri" not in given:
-        s3 = emu.client("s3")
-        try:
-            s3.create_bucket(Bucket=DEMO_BUCKET)
-        except s3.exceptions.BucketAlreadyOwnedByYou:
-            pass
-        argv = [*argv, "--audit_uri", f"s3://{DEMO_BUCKET}/audit"]
-    if "--dlq_queue_url" not in given:
-        url = emu.client("sqs").create_queue(QueueName=DEMO_QUEUE)["QueueUrl"]
-        argv = [*argv, "--dlq_queue_url", url]
-    return argv
+# -- command line ---------------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     runner = argparse.ArgumentParser(add_help=False)
-    runner.add_argument("--emulator", action="store_true")
     runner.add_argument("--help", "-h", action="store_true")
     opts, rest = runner.parse_known_args(list(sys.argv[1:] if argv is None else argv))
     if opts.help:
@@ -239,8 +213,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             flag = "required" if arg.required else f"default {arg.default}" if arg.default else "optional"
             print(f"  --{arg.name:<30} {arg.help} ({flag})")
         return 0
-    if opts.emulator:
-        rest = use_emulator(rest)
     return CustomerImportJob.main(rest)
 
 
