@@ -1,0 +1,5 @@
+import sys
+
+from alarm_eval.cli import main
+
+sys.exit(main())
