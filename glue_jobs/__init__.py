@@ -1,7 +1,7 @@
 """glue_jobs: an instrumented AWS Glue job framework (structured logs, batched metrics, X-Ray traces,
 one-pass stage metrics, data quality, DLQ routing and an S3 audit trail). See glue_jobs/README.md."""
 
-from glue_jobs.base_job import BaseJob, JobResult, LoadResult, Stage
+from glue_jobs.base_job import BaseJob
 from glue_jobs.config import Arg, JobArgumentError, JobConfig
 from glue_jobs.contract import AuditStatus, Metric, Phase, Unit
 from glue_jobs.quality import (
@@ -17,6 +17,8 @@ from glue_jobs.quality import (
     Satisfies,
     Unique,
 )
+from glue_jobs.results import JobResult, LoadResult
+from glue_jobs.stage_tracker import Stage
 
 __all__ = [
     "Arg",

@@ -123,3 +123,20 @@ class Run:
         found = self.events(name)
         assert len(found) == 1, f"expected one {name!r} line, got {len(found)}: {self.log[-3000:]}"
         return found[0]
+
+
+class RecordingLog:
+    """A stand-in for the structlog logger: keeps ``(level, event, fields)``."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, dict]] = []
+
+    def __getattr__(self, level):
+        return lambda event, **kw: self.records.append((level, event, kw))
+
+    def events(self, level: str | None = None) -> list[str]:
+        return [event for lvl, event, _ in self.records if level is None or lvl == level]
+
+    def fields(self, event: str) -> dict:
+        (found,) = [kw for _, ev, kw in self.records if ev == event]
+        return found

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from gluejobs_support import RecordingLog
 
 from glue_jobs import contract
 from glue_jobs.contract import Metric
@@ -26,14 +27,6 @@ def _table_rows(heading: str) -> list[list[str]]:
         [c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines() if line.startswith("|")
     ]
     return rows[2:]  # header and the --- line
-
-
-class RecordingLog:
-    def __init__(self) -> None:
-        self.records: list[tuple[str, str, dict]] = []
-
-    def __getattr__(self, level):
-        return lambda event, **kw: self.records.append((level, event, kw))
 
 
 # -- the contract ------------------------------------------------------------------------------------------------
