@@ -250,6 +250,7 @@ def step_dashboards_and_cost(demo: Demo) -> None:
     state.write_text(proc.stdout)
     from tools import dashboard_preview, monitoring_cost
 
+    os.environ.update(demo.emu.shell_env(ACCOUNT))  # the previews draw the job's datapoints from the emulator
     dashboard_preview.main([str(state), "--out", str(ROOT / "build" / "dashboards")])
     say("\nThe demo's alarms have 10 s periods, so they price as high-resolution here; `make cost` prices every")
     say("environment as it is configured for AWS.")
