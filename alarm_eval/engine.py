@@ -34,10 +34,11 @@ from alarm_eval.timeutil import cloudwatch_time
 _TIMER, _EVAL = 0, 1
 
 
-def run(topo: Topology, scenario: Scenario) -> Result:
+def run(topo: Topology, scenario: Scenario, every_tick: bool = False) -> Result:
+    """``every_tick`` evaluates at every tick instead of only where a result can change (the tests compare both)."""
     prepared, warnings = prepare(topo, scenario)
     data = ingest(prepared, scenario)
-    result = _Simulation(prepared, scenario, data, warnings).run()
+    result = _Simulation(prepared, scenario, data, warnings, every_tick).run()
     result.checks = expectations.check(result, scenario)
     return result
 
@@ -47,7 +48,8 @@ def evaluation_interval(period: int) -> int:
 
 
 class _Simulation:
-    def __init__(self, topo: Topology, scenario: Scenario, data: Ingested, warnings: list[str]):
+    def __init__(self, topo: Topology, scenario: Scenario, data: Ingested, warnings: list[str], every_tick: bool):
+        self.every_tick = every_tick
         self.topo = topo
         self.scenario = scenario
         self.data = data
@@ -112,6 +114,8 @@ class _Simulation:
 
             first = offset + interval * math.ceil((self.scenario.apply_at - offset) / interval)
             ticks = {first}
+            if self.every_tick:
+                ticks.update(first + i * interval for i in range(int((self.scenario.end - first) // interval) + 1))
             shifts = [0.0, float(training)] if e.uses_band else [0.0]
             period = e.alarm.period
             for key in e.input_keys:

@@ -188,12 +188,14 @@ class MetricAlarmEvaluator:
                 f"(minimum {alarm.datapoints_to_alarm} datapoint{'s' if alarm.datapoints_to_alarm > 1 else ''} "
                 f"for {current if current != ALARM else OK} -> ALARM transition)."
             )
-        count = len(used)
+        total = len(used) + decision.filled
+        fine = total - decision.breaching
+        needed = alarm.evaluation_periods - alarm.datapoints_to_alarm + 1
         return (
-            f"Threshold Crossed: {count} datapoint{'s' if count != 1 else ''} [{listed}]{filled} "
-            f"{'was' if count == 1 else 'were'} not {phrase} {target} "
-            f"(minimum {alarm.datapoints_to_alarm} datapoint{'s' if alarm.datapoints_to_alarm > 1 else ''} "
-            f"for ALARM -> OK transition)."
+            f"Threshold Crossed: {fine} out of the last {total} datapoint{'s' if total != 1 else ''} "
+            f"[{listed}]{filled} "
+            f"{'was' if fine == 1 else 'were'} not {phrase} {target} "
+            f"(minimum {needed} datapoint{'s' if needed > 1 else ''} for ALARM -> OK transition)."
         )
 
 
