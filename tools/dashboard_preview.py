@@ -20,7 +20,8 @@ at its place with its title, and:
     and time range. A query the service does not answer (the emulator evaluates no metric math and no
     percentile) is drawn as "no data": nothing is made up;
   - log widgets as a table (a chart for `stats ... by bin()` in a time-series view) of the Logs Insights
-    results, when StartQuery/GetQueryResults answer; else the query text and why there are no results;
+    results, when StartQuery/GetQueryResults answer (on AWS a query is billed by the data it scans); else
+    the query text and why there are no results;
   - alarm widgets as the alarms' current states (DescribeAlarms), coloured as in the console;
   - text widgets as their text.
 Beside each PNG, <name>.json lists per widget what was drawn: its place, each series with the points read
