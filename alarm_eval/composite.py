@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from alarm_eval.decision import STATES
-from alarm_eval.errors import InputError
+from alarm_eval.parsing import TokenCursor
 
 
 @dataclass(frozen=True)
@@ -67,29 +67,13 @@ def alarm_name(reference: str) -> str:
     return match.group(1) if match else reference
 
 
-class _Parser:
+class _Parser(TokenCursor[str]):
     def __init__(self, text: str):
-        self.text = text
-        self.tokens = [m.group(1) for m in _TOKEN.finditer(text) if m.group(1)]
-        self.pos = 0
-
-    def fail(self, message: str) -> InputError:
-        return InputError(f"alarm rule {self.text!r}: {message}")
-
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self, expected: str | None = None) -> str:
-        token = self.peek()
-        if token is None or (expected is not None and token != expected):
-            raise self.fail(f"expected {expected or 'more'}, got {token or 'the end'}")
-        self.pos += 1
-        return token
+        super().__init__("alarm rule", text, [m.group(1) for m in _TOKEN.finditer(text) if m.group(1)])
 
     def parse(self) -> Rule:
         rule = self.or_()
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()!r}")
+        self.done()
         return rule
 
     def or_(self) -> Rule:

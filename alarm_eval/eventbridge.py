@@ -14,16 +14,15 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from typing import Any
 
 from alarm_eval.errors import InputError
+from alarm_eval.jsonpath import MISSING as _MISSING
+from alarm_eval.jsonpath import select
 from alarm_eval.model import EventRule, EventTarget, InputTransformer
 from alarm_eval.patterns import matches
 from alarm_eval.timeutil import event_time, iso_z
-
-_MISSING = object()
 
 
 def normalize(event: dict[str, Any], at: float, account: str, region: str, sequence: int) -> dict[str, Any]:
@@ -54,22 +53,8 @@ def matching_rules(event: dict[str, Any], rules: list[EventRule], bus: str = "de
 
 
 def json_path(document: Any, path: str) -> Any:
-    """``$.detail.jobName``, ``$.resources[0]``; ``_MISSING`` when absent."""
-    if path == "$":
-        return document
-    if not path.startswith("$"):
-        raise InputError(f"input path {path!r} must start with $")
-    current = document
-    for name, index in re.findall(r"\.([^.\[\]]+)|\[(\d+)\]", path[1:]):
-        if name:
-            if not isinstance(current, dict) or name not in current:
-                return _MISSING
-            current = current[name]
-        else:
-            if not isinstance(current, list) or int(index) >= len(current):
-                return _MISSING
-            current = current[int(index)]
-    return current
+    """``$.detail.jobName``, ``$.resources[0]``; ``MISSING`` when absent."""
+    return select(document, path)
 
 
 def render(transformer: InputTransformer, event: dict[str, Any], rule: EventRule, at: float) -> str:

@@ -3,8 +3,9 @@
 - ``transitions``: for every alarm the pattern matches, its transitions in order; ``exactly`` (the default) means
   these and no others, ``at_least`` means these in this order with others allowed around them.
 - ``notifications``: how many notifications a topic received (or deliveries an endpoint got), optionally only
-  those of some alarms or rules, of one new state, or of one source (``alarm`` or ``eventbridge``); ``exactly``
-  (default), ``at_least`` or ``at_most`` ``count``.
+  those of some alarms or rules (``alarms``), of one new state, or of one source (``alarm`` or ``eventbridge``);
+  ``exactly`` (default), ``at_least`` or ``at_most`` ``count``; ``only_from`` also requires that every one of them
+  (of that state and source) comes from these alarms or rules.
 - ``never_alarm``: the alarms that must never enter ALARM.
 A pattern that matches nothing is an error in the scenario (exit status 2), not a failed expectation.
 """
@@ -87,18 +88,22 @@ def _notifications(result: Result, expectation: NotificationExpectation, scenari
             )
         items = [d.notification for d in result.deliveries if glob(endpoint, d.subscription.endpoint)]
         what = f"endpoint {endpoint}"
-    if expectation.alarms:
-        items = [n for n in items if any(glob(p, n.origin) for p in expectation.alarms)]
     if expectation.state:
         items = [n for n in items if n.state == expectation.state]
     if expectation.source:
         items = [n for n in items if n.source == expectation.source]
+    stray = [n for n in items if expectation.only_from and not any(glob(p, n.origin) for p in expectation.only_from)]
+    if expectation.alarms:
+        items = [n for n in items if any(glob(p, n.origin) for p in expectation.alarms)]
     count = len(items)
-    passed = {
-        "exactly": count == expectation.count,
-        "at_least": count >= expectation.count,
-        "at_most": count <= expectation.count,
-    }[expectation.mode]
+    passed = (
+        not stray
+        and {
+            "exactly": count == expectation.count,
+            "at_least": count >= expectation.count,
+            "at_most": count <= expectation.count,
+        }[expectation.mode]
+    )
     filters = "".join(
         [
             f" from {', '.join(expectation.alarms)}" if expectation.alarms else "",
@@ -106,11 +111,15 @@ def _notifications(result: Result, expectation: NotificationExpectation, scenari
             f" via {expectation.source}" if expectation.source else "",
         ]
     )
+    if stray:
+        filters += f" only from {', '.join(expectation.only_from)}"
+        items = stray
     listed = ", ".join(
         f"{n.origin} {n.state or ''} at {format_offset(n.time - scenario.start)}".replace("  ", " ") for n in items[:10]
     )
+    detail = f"also from others: {listed}" if stray else f"got {count}: {listed}"
     return Check(
         f"{what}: {expectation.mode.replace('_', ' ')} {expectation.count} notification(s){filters}",
         passed,
-        "" if passed else f"got {count}: {listed}",
+        "" if passed else detail,
     )

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from alarm_eval.errors import InputError
+from alarm_eval.jsonpath import MISSING as _MISSING
+from alarm_eval.jsonpath import select
 from alarm_eval.model import MetricFilter, MetricKey, metric_key
+from alarm_eval.parsing import TokenCursor
 
-_MISSING = object()
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
@@ -86,54 +88,22 @@ _JSON_TOKEN = re.compile(
 )
 
 
-def select(document: Any, selector: str) -> Any:
-    """``$.a.b[0]`` in a parsed JSON event; ``_MISSING`` when absent."""
-    if not selector.startswith("$"):
-        raise InputError(f"selector {selector!r} must start with $")
-    current = document
-    for name, index in re.findall(r"\.([A-Za-z0-9_@-]+)|\[(\d+)\]", selector[1:]):
-        if name:
-            if not isinstance(current, dict) or name not in current:
-                return _MISSING
-            current = current[name]
-        else:
-            if not isinstance(current, list) or int(index) >= len(current):
-                return _MISSING
-            current = current[int(index)]
-    return current
-
-
-class _JsonParser:
+class _JsonParser(TokenCursor[tuple[str, str]]):
     def __init__(self, text: str):
-        self.text = text
         body = text.strip()[1:-1]
-        self.tokens: list[tuple[str, str]] = []
+        tokens: list[tuple[str, str]] = []
         pos = 0
         while pos < len(body.rstrip()):
             m = _JSON_TOKEN.match(body, pos)
             if not m or m.end() == pos:
-                raise self.fail(f"unexpected {body[pos:].strip()[:12]!r}")
-            self.tokens.append((m.lastgroup or "", m.group(m.lastgroup or 0)))
+                raise InputError(f"filter pattern {text!r}: unexpected {body[pos:].strip()[:12]!r}")
+            tokens.append((m.lastgroup or "", m.group(m.lastgroup or 0)))
             pos = m.end()
-        self.pos = 0
-
-    def fail(self, message: str) -> InputError:
-        return InputError(f"filter pattern {self.text!r}: {message}")
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        if token is None:
-            raise self.fail("unexpected end")
-        self.pos += 1
-        return token
+        super().__init__("filter pattern", text, tokens)
 
     def parse(self) -> Callable[[Any], bool]:
         node = self.or_()
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        self.done()
         return node
 
     def or_(self) -> Callable[[Any], bool]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from alarm_eval.errors import InputError
+from alarm_eval.parsing import TokenCursor
 
 
 @dataclass(frozen=True)
@@ -87,29 +88,13 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-class _Parser:
+class _Parser(TokenCursor[tuple[str, str]]):
     def __init__(self, text: str):
-        self.text = text
-        self.tokens = _tokenize(text)
-        self.pos = 0
-
-    def fail(self, message: str) -> InputError:
-        return InputError(f"metric math {self.text!r}: {message}")
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if token is None or (value is not None and token[1] != value):
-            raise self.fail(f"expected {value or 'more'}, got {token[1] if token else 'the end'}")
-        self.pos += 1
-        return token
+        super().__init__("metric math", text, _tokenize(text))
 
     def parse(self) -> Node:
         node = self.binary(0)
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        self.done()
         return node
 
     def binary(self, level: int) -> Node:

@@ -51,6 +51,7 @@ class NotificationExpectation:
     alarms: tuple[str, ...] = ()
     state: str | None = None
     source: str | None = None
+    only_from: tuple[str, ...] = ()  # every notification counted must come from one of these alarms or rules
 
 
 @dataclass
@@ -332,9 +333,8 @@ def _expectations(doc: dict[str, Any], start: float, where: str) -> Expectations
     for item in doc.get("notifications") or []:
         if not isinstance(item, dict) or "count" not in item or not ({"topic", "endpoint"} & set(item)):
             raise InputError(f"{where}: each expected notification needs topic or endpoint, and count")
-        _no_unknown(
-            item, {"topic", "endpoint", "count", "mode", "alarms", "state", "source"}, f"{where}: expect.notifications"
-        )
+        allowed = {"topic", "endpoint", "count", "mode", "alarms", "state", "source", "only_from"}
+        _no_unknown(item, allowed, f"{where}: expect.notifications")
         mode = item.get("mode", "exactly")
         if mode not in ("exactly", "at_least", "at_most"):
             raise InputError(f"{where}: notifications mode must be exactly, at_least or at_most")
@@ -345,12 +345,19 @@ def _expectations(doc: dict[str, Any], start: float, where: str) -> Expectations
                 mode=mode,
                 topic=item.get("topic"),
                 endpoint=item.get("endpoint"),
-                alarms=(alarms,) if isinstance(alarms, str) else tuple(alarms),
+                alarms=_globs(alarms),
                 state=_state(item.get("state"), where),
                 source=item.get("source"),
+                only_from=_globs(item.get("only_from")),
             )
         )
     return out
+
+
+def _globs(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
 def _state(value: Any, where: str) -> str | None:

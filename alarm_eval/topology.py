@@ -37,7 +37,7 @@ def build(doc: PlanDocument) -> Topology:
         name = r.get("name") or _index_key(r.address) or r.address
         arn = r.get("arn") or topo.topic_arn(name)
         topo.topics[arn] = Topic(name, arn, r.address)
-    resolver = _Resolver(topo, {t.arn: t.address for t in topo.topics.values()})
+    resolver = _Resolver(topo)
     for r in doc.of_type("aws_cloudwatch_metric_alarm"):
         alarm = _metric_alarm(r, topo, resolver)
         topo.alarms[alarm.name] = alarm
@@ -273,9 +273,8 @@ def _common_prefix(a: str, b: str) -> int:
 class _Resolver:
     """Resolves ARNs a plan leaves unknown by the severity convention (see the module docstring)."""
 
-    def __init__(self, topo: Topology, topic_addresses: dict[str, str]):
+    def __init__(self, topo: Topology):
         self.topo = topo
-        self.topic_addresses = topic_addresses
 
     def _suffix(self, topic: Topic) -> str:
         return re.split(r"[^A-Za-z0-9]+", topic.name.lower())[-1]

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.python
 SCENARIOS = Path(__file__).parent / "scenarios"
 PROD = str(FIXTURES / "prod_plan.json")
 EXAMPLE = str(FIXTURES / "job_monitoring_example_plan.json")
+BOTH = ["--scenario", str(SCENARIOS / "prod_job_failure.yaml"), "--scenario", str(SCENARIOS / "prod_quiet_day.yaml")]
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -26,15 +27,7 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_passing_scenarios_exit_0_with_a_table_of_transitions_and_notifications(capsys):
-    code, out, _ = cli(
-        capsys,
-        "--plan",
-        PROD,
-        "--scenario",
-        str(SCENARIOS / "prod_job_failure.yaml"),
-        "--scenario",
-        str(SCENARIOS / "prod_quiet_day.yaml"),
-    )
+    code, out, _ = cli(capsys, "--plan", PROD, *BOTH)
     assert code == 0
     assert "== job failure pages once: PASS" in out and "== quiet day: PASS" in out
     assert "+21m    glue-etl-prod-customer_import-job-failure-critical  events/triggered-rules  OK -> ALARM" in out
@@ -121,18 +114,7 @@ def test_kinds(capsys):
 
 
 def test_coverage_exits_1_until_every_kind_fires_and_stays_quiet(capsys):
-    code, out, _ = cli(
-        capsys,
-        "coverage",
-        "--plan",
-        PROD,
-        "--scenario",
-        str(SCENARIOS / "prod_job_failure.yaml"),
-        "--scenario",
-        str(SCENARIOS / "prod_quiet_day.yaml"),
-        "--format",
-        "json",
-    )
+    code, out, _ = cli(capsys, "coverage", "--plan", PROD, *BOTH, "--format", "json")
     report = json.loads(out)
     by_kind = {k["kind"]: k for k in report["kinds"]}
     assert code == 1 and not report["complete"]

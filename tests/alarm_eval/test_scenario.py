@@ -193,6 +193,12 @@ def test_expectation_modes():
         ]
     ) == [True, True, False, True]
     assert check(never_alarm=["m"]) == [False]
+    assert check(
+        notifications=[
+            {"topic": "alerts", "count": 1, "state": "ALARM", "only_from": ["m"]},
+            {"topic": "alerts", "count": 1, "state": "ALARM", "only_from": ["other-*"]},
+        ]
+    ) == [True, False]
 
 
 @pytest.mark.parametrize(
