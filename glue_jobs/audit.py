@@ -6,6 +6,9 @@ Layout (docs/metrics.md; the audit-trail module's Glue tables and Athena queries
     s3://<bucket>/<prefix>/data_quality_events/year=YYYY/month=MM/day=DD/<job_name>__<job_run_id>.json
     s3://<bucket>/<prefix>/_schemas/<job_name>.json        last known output schema (schema changes)
     s3://<bucket>/<prefix>/_dlq_unsent/<job_name>/<job_run_id>.jsonl   records SQS refused (rare)
+    s3://<bucket>/<prefix>/rejected/job_name=<job>/job_run_id=<run>/part-*.json   rejected records beyond
+        the ones sent to the DLQ one by one (JSON lines, written by the executors; see rejected.py)
+    s3://<bucket>/<prefix>/_rejected_unstored/<job_name>/<job_run_id>.json   when writing those failed
 
 One object per event, written when it happens (a run that dies still leaves ``job_started``); every
 object is JSON lines (one line here) with all the table's fields, null when unknown; ``timestamp`` is ISO
@@ -47,6 +50,10 @@ class ObjectStore(ABC):
     def get(self, key: str) -> bytes | None:
         """The object under ``key``, or None when there is none."""
 
+    def put_file(self, key: str, path: Path, content_type: str = "application/json") -> str:
+        """Write the file at ``path`` under ``key``."""
+        return self.put(key, path.read_bytes(), content_type)
+
 
 class S3Store(ObjectStore):
     def __init__(self, client: Any, uri: str) -> None:
@@ -64,6 +71,12 @@ class S3Store(ObjectStore):
     def put(self, key: str, body: bytes, content_type: str = "application/json") -> str:
         full = self._key(key)
         self._client.put_object(Bucket=self.bucket, Key=full, Body=body, ContentType=content_type)
+        return f"s3://{self.bucket}/{full}"
+
+    def put_file(self, key: str, path: Path, content_type: str = "application/json") -> str:
+        """Streamed from disk (multipart when large), never read into memory whole."""
+        full = self._key(key)
+        self._client.upload_file(str(path), self.bucket, full, ExtraArgs={"ContentType": content_type})
         return f"s3://{self.bucket}/{full}"
 
     def get(self, key: str) -> bytes | None:

@@ -68,6 +68,19 @@ def valid_positive_number(value: str) -> str | None:
     return None if number > 0 else "must be greater than 0"
 
 
+MAX_INLINE_RECORDS = 10_000
+
+
+def valid_inline_records(value: str) -> str | None:
+    """A whole number of records, 1 to ``MAX_INLINE_RECORDS``: the driver holds this many per Spark task."""
+    if not re.fullmatch(r"[0-9]+", value.strip()) or not 1 <= int(value) <= MAX_INLINE_RECORDS:
+        return (
+            f"must be a whole number from 1 to {MAX_INLINE_RECORDS:,} (rejected records sent to the DLQ one by "
+            "one; the rest go to the audit store behind one pointer message)"
+        )
+    return None
+
+
 def valid_storage_uri(value: str) -> str | None:
     """``s3://bucket/prefix`` or a local directory (local runs)."""
     if value.startswith("s3://"):
@@ -110,6 +123,13 @@ COMMON_ARGS: tuple[Arg, ...] = (
         "SQS queue URL for failed records (required outside 'local' when rules quarantine)",
         validate=valid_queue_url,
     ),
+    Arg(
+        "dlq_max_inline_records",
+        "rejected records sent to the DLQ one message each; the rest are written to <audit_uri>/rejected/ "
+        "behind one pointer message",
+        default="100",
+        validate=valid_inline_records,
+    ),
     Arg("aws_region", "AWS region for the clients (default: the environment's)"),
     Arg("enable_tracing", "send X-Ray segment documents", default="true", validate=valid_bool),
     Arg(
@@ -138,6 +158,7 @@ class JobConfig:
     correlation_id: str
     audit_uri: str | None = None
     dlq_queue_url: str | None = None
+    dlq_max_inline_records: int = 100
     aws_region: str | None = None
     enable_tracing: bool = True
     observation_timeout_seconds: float = 10.0
@@ -247,6 +268,7 @@ def parse_job_args(
         correlation_id=resolved.get("correlation_id") or resolved.get("WORKFLOW_RUN_ID") or run_id,
         audit_uri=resolved.get("audit_uri"),
         dlq_queue_url=resolved.get("dlq_queue_url"),
+        dlq_max_inline_records=int(resolved["dlq_max_inline_records"]),
         aws_region=region,
         enable_tracing=resolved["enable_tracing"].lower() == "true",
         observation_timeout_seconds=float(resolved["observation_timeout_seconds"]),

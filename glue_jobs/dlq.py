@@ -1,16 +1,22 @@
-"""Failed records to the SQS dead-letter queue: SendMessageBatch, 10 messages (and < 256 KB) a call.
+"""Messages to the SQS dead-letter queue, and sending them: SendMessageBatch, 10 messages (and < 256 KB) a call.
 
-Each message is one record: ``{"job_name", "job_run_id", "environment", "trace_id", "timestamp",
-"reason", "failed_rules", "record"}`` with ``job_name`` / ``failed_rules`` also as message attributes, so a
-redrive or an inspection can filter without parsing. Batches go out on a few threads (the calls are
-independent; a boto3 client is thread-safe). Entries SQS refuses are retried once; what still fails is
-returned to the caller, which keeps it elsewhere (see ``BaseJob``): records are never dropped silently.
+Two kinds of message (docs/metrics.md, "Dead-letter queue messages"), both with the run's context
+(``job_name``, ``job_run_id``, ``environment``, ``trace_id``, ``timestamp``) and ``message_type``:
+
+- ``rejected_record``: one record, ``{..., "reason", "failed_rules", "record"}``;
+- ``rejected_records_pointer``: one per run whose rejected records did not all fit inline: where the others
+  are (``records_uri``), how many, which rules they failed, and whether storing them worked.
+
+``job_name``, ``message_type`` and ``failed_rules`` are also message attributes, so a redrive or an
+inspection can filter without parsing. Batches go out on a few threads (the calls are independent; a boto3
+client is thread-safe). Entries SQS refuses are retried once; what still fails is returned to the caller,
+which keeps it elsewhere (``_dlq_unsent/``): records are never dropped silently.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,17 +34,24 @@ class DlqResult:
     errors: list[str] = field(default_factory=list)
 
 
+RECORD_MESSAGE = "rejected_record"
+POINTER_MESSAGE = "rejected_records_pointer"
+
+
 @dataclass(frozen=True)
 class DlqMessage:
     body: str
     failed_rules: tuple[str, ...]
+    message_type: str = RECORD_MESSAGE
 
 
 def make_message(
     record: dict[str, Any], failed_rules: list[str], reasons: list[str], context: dict[str, Any]
 ) -> DlqMessage:
+    """A ``rejected_record`` message."""
     body = {
         **context,
+        "message_type": RECORD_MESSAGE,
         "reason": "; ".join(reasons) or "failed validation",
         "failed_rules": failed_rules,
         "record": record,
@@ -48,6 +61,38 @@ def make_message(
         body["record"] = {"truncated": True, "preview": text[:2000]}
         text = json.dumps(body, default=str, separators=(",", ":"))
     return DlqMessage(text, tuple(failed_rules))
+
+
+def make_pointer(
+    *,
+    context: dict[str, Any],
+    stored: bool,
+    records_uri: str,
+    record_count: int,
+    inline_count: int,
+    rejected_count: int,
+    rule_counts: dict[str, int],
+    describe: Callable[[list[str]], list[str]],
+    error: str | None = None,
+) -> DlqMessage:
+    """A ``rejected_records_pointer`` message: ``rule_counts`` are the records at ``records_uri`` per failed
+    rule (most frequent first in the message), ``describe`` gives the rules' descriptions."""
+    failed_rules = sorted((r for r, n in rule_counts.items() if n), key=lambda r: (-rule_counts[r], r))
+    reasons = describe(failed_rules)
+    body = {
+        **context,
+        "message_type": POINTER_MESSAGE,
+        "status": "stored" if stored else "write_failed",
+        "records_uri": records_uri,
+        "record_count": record_count,
+        "inline_count": inline_count,
+        "rejected_count": rejected_count,
+        "failed_rules": failed_rules,
+        "failed_rule_counts": {r: rule_counts[r] for r in failed_rules},
+        "reason": "; ".join(reasons) or "failed validation",
+        "error": error,
+    }
+    return DlqMessage(json.dumps(body, default=str, separators=(",", ":")), tuple(failed_rules), POINTER_MESSAGE)
 
 
 def _batches(messages: list[DlqMessage]) -> Iterator[list[DlqMessage]]:
@@ -107,7 +152,10 @@ class DeadLetterQueue:
         return len(batch) - len(pending), calls, [m.body for m in pending.values()], errors
 
     def _attributes(self, message: DlqMessage) -> dict[str, Any]:
-        attrs = {"job_name": {"DataType": "String", "StringValue": self._job_name}}
+        attrs = {
+            "job_name": {"DataType": "String", "StringValue": self._job_name},
+            "message_type": {"DataType": "String", "StringValue": message.message_type},
+        }
         if message.failed_rules:
             attrs["failed_rules"] = {"DataType": "String", "StringValue": ",".join(message.failed_rules)[:1000]}
         return attrs

@@ -13,7 +13,8 @@ scores follow the seed's formula:
   checked.
 
 A record that fails a rule with ``quarantine=True`` (the default) is routed to the dead-letter queue with
-the names of the rules it failed, and left out of the output; ``quarantine=False`` rules only score.
+the names of the rules it failed (at most ``--dlq_max_inline_records`` one message each, the rest through
+the audit store: rejected.py), and left out of the output; ``quarantine=False`` rules only score.
 
 Rules are checked when they are declared (bad thresholds, patterns, empty sets ...) and against the
 DataFrame's schema before any Spark action runs (unknown columns, expressions that do not analyse), and
@@ -22,10 +23,8 @@ raise :class:`RuleError` with the rule's name and what is wrong.
 
 from __future__ import annotations
 
-import json
 import re
 from abc import ABC, abstractmethod
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,6 +34,14 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructType
 
+from glue_jobs.rejected import (
+    RejectedRecord,
+    first_records,
+    inline_sample,
+    number_rejected,
+    overflow_frame,
+    record_line,
+)
 from glue_jobs.stages import ObservedStage, observe
 
 
@@ -337,7 +344,6 @@ def _snake(column: str) -> str:
 
 _FLAG = "__dq_fail_"
 _REJECTED = "__dq_rejected"
-_FAILED_RULES = "__dq_failed_rules"
 
 
 @dataclass(frozen=True)
@@ -403,38 +409,36 @@ class QualityReport:
 
 @dataclass
 class Evaluation:
-    """The output DataFrame (valid records only) and the handle to read the checks after the action."""
+    """The output DataFrame (valid records only) and the handle to read the checks after the action.
+
+    ``flagged`` is the transform's output with the rule flags, before the observation: what the write of
+    the rejected records beyond ``max_inline`` recomputes (``overflow``)."""
 
     valid: DataFrame
     stage: ObservedStage
     rules: tuple[Rule, ...]
     record_columns: tuple[str, ...]
-    _rejected: list[dict[str, Any]] | None = None
+    flagged: DataFrame
+    max_inline: int
 
     def report(self, observed: dict[str, Any]) -> QualityReport:
-        """Counts of the quarantining rules come from the rejected records themselves (every record that
-        fails one is among them); the others (``quarantine=False``) have their own sums."""
+        """Every count is one of the observation's sums: records checked, rejected, failed per rule."""
         checked = int(observed.get("rows") or 0)
-        rejected = self.rejected_records(observed)
-        failures = Counter(name for record in rejected for name in record["failed_rules"])
         results = tuple(
-            RuleResult(
-                r.name,
-                r.dimension,
-                failures[r.name] if r.quarantine else int(observed.get(f"{_FLAG}{i}") or 0),
-                checked,
-                r.threshold,
-                r.quarantine,
-            )
+            RuleResult(r.name, r.dimension, int(observed.get(f"{_FLAG}{i}") or 0), checked, r.threshold, r.quarantine)
             for i, r in enumerate(self.rules)
         )
-        return QualityReport(checked, len(rejected), results)
+        return QualityReport(checked, int(observed.get("rejected") or 0), results)
 
-    def rejected_records(self, observed: dict[str, Any]) -> list[dict[str, Any]]:
-        """``[{"failed_rules": [...], "record": {...}}]`` for the records routed to the DLQ."""
-        if self._rejected is None:
-            self._rejected = json.loads(observed.get("rejected_records") or "[]")
-        return self._rejected
+    def inline_records(self, observed: dict[str, Any]) -> list[RejectedRecord]:
+        """At most ``max_inline`` rejected records, the ones the DLQ gets one message each."""
+        return first_records(observed.get("rejected_sample"), self.max_inline)
+
+    def overflow(self, inline: Sequence[RejectedRecord]) -> DataFrame:
+        """The other rejected records (``failed_rules``, ``record``), for the DataFrame writer."""
+        return overflow_frame(
+            self.flagged, F.col(_REJECTED), _failed_rules(self.rules), self.record_columns, [r.line for r in inline]
+        )
 
 
 @dataclass
@@ -514,27 +518,27 @@ class RuleSet:
         flagged = self.flag(df)
         return flagged.filter(~F.col(_REJECTED)).select(*df.columns)
 
-    def evaluate(self, df: DataFrame, label: str = "data_quality") -> Evaluation:
-        """Flags, then one observation on them (the row count, the rejected records with the rules each
-        failed, a sum per score-only rule), then the valid records. Kept small on purpose: every aggregate
-        of an observation is evaluated per row, outside Spark's generated code."""
+    def evaluate(self, df: DataFrame, label: str = "data_quality", max_inline: int = 100) -> Evaluation:
+        """Flags, then one observation on them (the row count, the rejected count, a sum per rule, and at most
+        ``max_inline`` rejected records per Spark task with the rules each failed), then the valid records.
+        Kept small on purpose: every aggregate of an observation is evaluated per row, outside Spark's
+        generated code; the rejected records' JSON is built only for the few that are kept."""
         columns = tuple(df.columns)
         flagged = self.flag(df)
-        failed_rules = (
-            F.array_compact(F.array(*(F.when(F.col(f"{_FLAG}{i}"), F.lit(r.name)) for i, r in enumerate(self.rules))))
-            if self.rules
-            else F.array().cast("array<string>")
-        )
-        payload = F.struct(failed_rules.alias("failed_rules"), F.struct(*(F.col(c) for c in columns)).alias("record"))
+        rejected = F.col(_REJECTED)
         aggregates = [
             F.count(F.lit(1)).alias("rows"),
-            F.to_json(F.collect_list(F.when(F.col(_REJECTED), payload))).alias("rejected_records"),
-            *(
-                F.sum(F.col(f"{_FLAG}{i}").cast("long")).alias(f"{_FLAG}{i}")
-                for i, rule in enumerate(self.rules)
-                if not rule.quarantine
-            ),
+            F.sum(rejected.cast("long")).alias("rejected"),
+            *(F.sum(F.col(f"{_FLAG}{i}").cast("long")).alias(f"{_FLAG}{i}") for i in range(len(self.rules))),
+            inline_sample(rejected, record_line(_failed_rules(self.rules), columns), max_inline),
         ]
-        observed, stage = observe(flagged, label, *aggregates)
-        valid = observed.filter(~F.col(_REJECTED)).select(*columns)
-        return Evaluation(valid, stage, self.rules, columns)
+        observed, stage = observe(number_rejected(flagged, rejected), label, *aggregates)
+        valid = observed.filter(~rejected).select(*columns)
+        return Evaluation(valid, stage, self.rules, columns, flagged, max_inline)
+
+
+def _failed_rules(rules: Sequence[Rule]) -> Column:
+    """The names of the rules a record fails, from its flags."""
+    if not rules:
+        return F.array().cast("array<string>")
+    return F.array_compact(F.array(*(F.when(F.col(f"{_FLAG}{i}"), F.lit(r.name)) for i, r in enumerate(rules))))

@@ -22,6 +22,24 @@ class LoadResult:
 
 
 @dataclass
+class StoredOverflow:
+    """What writing the rejected records beyond the inline ones (to the audit store) did."""
+
+    records_uri: str
+    expected: int
+    """Rejected records minus those sent inline: what should be at ``records_uri``."""
+    written: int | None = None
+    """What the write reported (its observation); None when it failed."""
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    """Records at ``records_uri`` per failed rule (when the write failed: expected, quarantining rules only)."""
+    error: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.error is None
+
+
+@dataclass
 class JobResult:
     """The outcome of a run, with what it emitted (for callers, tests and the benchmark)."""
 
@@ -39,6 +57,10 @@ class JobResult:
     data_age_hours: float | None = None
     dlq_sent: int = 0
     dlq_calls: int = 0
+    dlq_inline: int = 0
+    """Rejected records sent to the DLQ one message each (at most --dlq_max_inline_records)."""
+    rejected_overflow: StoredOverflow | None = None
+    """The other rejected records, written to the audit store; None when all fitted inline."""
     metric_calls: int = 0
     trace_calls: int = 0
     spark_job_ids: list[int] = field(default_factory=list)

@@ -30,14 +30,15 @@ from glue_jobs.contract import AuditEventType, AuditStatus, LogEvent, Metric, Ph
 from glue_jobs.dlq import DeadLetterQueue, DlqMessage
 from glue_jobs.logs import bind_run_context, clear_run_context, configure_logging, get_logger, iso_utc
 from glue_jobs.metrics import MetricsBuffer, cloudwatch_sender
-from glue_jobs.quality import Evaluation
-from glue_jobs.results import JobResult, LoadResult
+from glue_jobs.quality import Evaluation, QualityReport
+from glue_jobs.rejected import OverflowTarget, RejectedRecord
+from glue_jobs.results import JobResult, LoadResult, StoredOverflow
 from glue_jobs.runtime import Runtime, build_runtime
 from glue_jobs.signals import audit_events, freshness, quality_report, rejected_records, schema_change, stage_metrics
 from glue_jobs.signals.final_sends import final_sends
 from glue_jobs.signals.stage_metrics import rounded
 from glue_jobs.stage_tracker import Stage, StageTracker
-from glue_jobs.stages import ObservedStage, observe, row_count
+from glue_jobs.stages import ObservedStage, SparkJobCounter, observe, row_count
 from glue_jobs.tracing import Tracer, xray_sender
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class JobRun:
         self.api_calls = 0
         self.api_errors = 0
         self.dlq_messages: list[DlqMessage] = []  # sent with the final sends
+        self.overflow_job_ids: list[int] = []  # the Spark jobs of writing the rejected records beyond the inline ones
         self._schema_future: Future[dict[str, Any] | None] | None = None
         self._emitted: set[str] = set()
         self._t0 = time.monotonic()
@@ -199,7 +201,7 @@ class JobRun:
         evaluation: Evaluation | None = None
         if rule_set.rules:
             # the rules' observation sits on the transform's output: its row count is the transform's
-            evaluation = rule_set.evaluate(df)
+            evaluation = rule_set.evaluate(df, max_inline=self.config.dlq_max_inline_records)
             self.stages.observed[Phase.TRANSFORM.value] = evaluation.stage
             df = evaluation.valid
         load_obs = self._load_observation(df)
@@ -286,10 +288,19 @@ class JobRun:
         quality_report.emit_quality_report(report, self.log, self.metrics)
         if self.audit:
             self.io.submit("audit", audit_events.data_quality(self.audit, report))
-        rejected = evaluation.rejected_records(observed)
-        if not rejected:
+        if report.records_failed:
+            self._route_rejected(evaluation, observed, report)
+
+    def _route_rejected(self, evaluation: Evaluation, observed: dict[str, Any], report: QualityReport) -> None:
+        """The first records one message each; when there were more, the rest to the audit store (one Spark
+        action) and one pointer message. They are sent with the final sends."""
+        cfg, rule_set, total = self.config, self.job.rule_set, report.records_failed
+        if not cfg.dlq_queue_url:
+            self.log.warning(
+                "dlq_disabled", records=total, reason="no --dlq_queue_url (allowed in the local environment)"
+            )
             return
-        cfg = self.config
+        inline = evaluation.inline_records(observed)
         context = {
             "job_name": cfg.job_name,
             "job_run_id": cfg.job_run_id,
@@ -297,13 +308,45 @@ class JobRun:
             "trace_id": self.tracer.trace_id,
             "timestamp": iso_utc(),
         }
-        messages = rejected_records.record_messages(rejected, self.job.rule_set, context)
-        if not cfg.dlq_queue_url:
-            self.log.warning(
-                "dlq_disabled", records=len(messages), reason="no --dlq_queue_url (allowed in the local environment)"
+        messages = rejected_records.record_messages(inline, rule_set, context)
+        self.result.dlq_inline = len(inline)
+        if total > len(inline):
+            overflow = self._store_overflow(evaluation, inline, report)
+            pointer = rejected_records.pointer_message(
+                overflow, rule_set, context, inline_count=len(inline), rejected_count=total
             )
-            return
+            messages.append(pointer)
+            self.result.rejected_overflow = overflow
+            if not overflow.stored and self.store:
+                store, key = self.store, f"_rejected_unstored/{cfg.job_name}/{cfg.job_run_id}.json"
+                self.io.submit("audit", lambda: store.put(key, pointer.body.encode()))
         self.dlq_messages = messages
+
+    def _store_overflow(
+        self, evaluation: Evaluation, inline: list[RejectedRecord], report: QualityReport
+    ) -> StoredOverflow:
+        cfg, rule_set = self.config, self.job.rule_set
+        expected = report.records_failed - len(inline)
+        counts = rejected_records.expected_rule_counts(rule_set, {r.name: r.failed for r in report.rules}, inline)
+        if self.store is None:  # only the local environment may run without --audit_uri
+            self.log.error("rejected_records_write_failed", records_uri=None, records=expected, error_type="NoStore")
+            return StoredOverflow("", expected, rule_counts=counts, error="no --audit_uri: nowhere to write them")
+        target = OverflowTarget(self.store, cfg.job_name, cfg.job_run_id)
+        counter = SparkJobCounter(
+            self.spark.sparkContext, f"{cfg.job_run_id}:rejected_records", f"{cfg.job_name}: rejected records"
+        )
+        with self.tracer.subsegment("rejected_records", annotations={"records": expected}), counter:
+            outcome = rejected_records.store_overflow(
+                lambda: evaluation.overflow(inline),
+                target,
+                rule_set,
+                expected=expected,
+                expected_counts=counts,
+                timeout_seconds=cfg.observation_timeout_seconds,
+                log=self.log,
+            )
+        self.overflow_job_ids.extend(counter.job_ids())
+        return outcome
 
     def _send_rejected(self) -> None:
         messages, self.dlq_messages = self.dlq_messages, []
@@ -417,7 +460,7 @@ class JobRun:
         result.metric_calls = self.metrics.calls
         result.trace_calls = self.tracer.calls
         result.stages = dict(self.stages.stats)
-        result.spark_job_ids = list(self.stages.spark_job_ids)
+        result.spark_job_ids = [*self.stages.spark_job_ids, *self.overflow_job_ids]
         if self.audit:
             result.audit_objects = list(self.audit.written)
 

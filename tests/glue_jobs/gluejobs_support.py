@@ -12,6 +12,14 @@ from typing import Any
 ACCOUNT = "100000000031"  # LocalStack isolates accounts by access key: nothing else lives here
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SAMPLE_ROWS, SAMPLE_BAD_EVERY = 200, 20
+RULE_OF_KIND = {  # examples/sample_data.py's bad-row kinds -> the example job's rule each one breaks
+    "email_missing": "email_not_null",
+    "email_malformed": "email_format",
+    "duplicate": "customer_id_unique",
+    "country": "country_allowed",
+    "lifetime_value": "lifetime_value_range",
+    "signup_after_update": "signup_before_update",
+}
 
 
 @dataclass

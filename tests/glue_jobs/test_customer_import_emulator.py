@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from gluejobs_support import SAMPLE_BAD_EVERY, SAMPLE_ROWS, Run
+from gluejobs_support import RULE_OF_KIND, SAMPLE_BAD_EVERY, SAMPLE_ROWS, Run
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -40,14 +40,6 @@ ISO_Z = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 BAD = sample_data.expected_bad_rows(SAMPLE_ROWS, SAMPLE_BAD_EVERY)
 REJECTED = sum(BAD.values())
 LOADED = SAMPLE_ROWS - REJECTED
-RULE_OF_KIND = {
-    "email_missing": "email_not_null",
-    "email_malformed": "email_format",
-    "duplicate": "customer_id_unique",
-    "country": "country_allowed",
-    "lifetime_value": "lifetime_value_range",
-    "signup_after_update": "signup_before_update",
-}
 
 
 def expected_quality() -> dict[str, float]:
@@ -326,10 +318,12 @@ def test_failed_records_are_in_the_dlq_with_reason_and_record(aws, success):
         assert body["job_name"] == success["job"] and body["job_run_id"] == result.job_run_id
         assert body["trace_id"] == result.trace_id
         assert body["reason"] and len(body["failed_rules"]) == 1
+        assert body["message_type"] == m["MessageAttributes"]["message_type"]["StringValue"] == "rejected_record"
         assert body["record"]["customer_id"].startswith("C")
         assert m["MessageAttributes"]["job_name"]["StringValue"] == success["job"]
         rules[body["failed_rules"][0]] += 1
     assert rules == {RULE_OF_KIND[k]: n for k, n in BAD.items()}
+    assert result.dlq_inline == REJECTED and result.rejected_overflow is None, "under the default bound of 100"
 
 
 def test_output_holds_only_valid_records(spark, success):
