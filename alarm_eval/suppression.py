@@ -33,6 +33,7 @@ class Suppression:
             return "Alarm"
         if self.wait <= 0:
             self.wait_until = None
+            self.pending = False  # acting now covers any change deferred before
             return None
         self.wait_until = t + self.wait
         self.pending = True

@@ -160,3 +160,15 @@ def test_actions_enabled_false_changes_state_without_notifying():
     result = simulate(topology(child("a"), c), duration="5m", series=[series("a", values(5, (2, 9)))])
     assert [t.new for t in result.transitions_of("c")] == [OK, AL]
     assert not [n for n in result.notifications if n.origin == "c"]
+
+
+def test_suppression_periods_directly():
+    from alarm_eval.suppression import Suppression
+
+    s = Suppression(wait=0, extension=60)
+    s.on_suppressor_change(0, in_alarm=True)
+    assert s.on_composite_change(10) == "Alarm" and s.suppressed_by == "Alarm"
+    assert not s.on_suppressor_change(20, in_alarm=False) and s.suppressed_by == "ExtensionPeriod"
+    assert s.on_composite_change(30) is None  # no WaitPeriod: a change during the extension acts at once
+    assert not s.on_suppressor_change(40, in_alarm=True) and not s.on_suppressor_change(50, in_alarm=False)
+    assert not s.expire(110)  # the change of +10s was acted on at +30s: nothing is left to act on
