@@ -72,6 +72,11 @@ output "lambdas" {
   }
 }
 
+output "glue_log_group_prefix" {
+  description = "The environment's Glue jobs take this as --custom-logGroup-prefix (Glue 5.0); their logs go to <prefix>/output and <prefix>/error."
+  value       = module.log_groups.glue_log_group_prefix
+}
+
 output "job_log_group_name" {
   description = "The log group with the jobs' JSON lines (metric filters, saved queries, dashboards read it)."
   value       = module.log_groups.job_log_group_name

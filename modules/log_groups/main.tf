@@ -32,21 +32,30 @@ locals {
   retention_in_days = coalesce(var.retention_in_days, lookup(var.retention_days_by_environment, var.environment, 30))
   metric_namespace  = coalesce(var.metric_namespace, "Glue/ETL/${var.environment}")
 
-  log_groups = var.create ? merge(
-    { for n in var.glue_log_group_names : n => { retention_in_days = local.retention_in_days, log_group_class = "STANDARD" } },
-    { for n, g in var.extra_log_groups : n => {
-      retention_in_days = coalesce(g.retention_in_days, local.retention_in_days)
-      log_group_class   = g.log_group_class
-    } },
-  ) : {}
+  # The environment's own Glue log groups: Glue 5.0 writes to <prefix>/output and <prefix>/error when a job
+  # has --custom-logGroup-prefix <prefix>; Glue 4.0's continuous logging writes to the group named by
+  # --continuous-log-logGroup (<prefix>/logs-v2 here). Never Glue's account-wide /aws-glue/jobs/* defaults:
+  # those belong to every job of the account (README: "Taking over Glue's default log groups").
+  glue_log_group_prefix = coalesce(var.glue_log_group_prefix, "/aws-glue/jobs/${var.name_prefix}")
+  glue_log_groups       = { for stream in ["output", "error", "logs-v2"] : stream => "${local.glue_log_group_prefix}/${stream}" }
+  extra_log_groups = var.create ? { for n, g in var.extra_log_groups : n => {
+    retention_in_days = coalesce(g.retention_in_days, local.retention_in_days)
+    log_group_class   = g.log_group_class
+  } } : {}
+  all_log_group_names = concat(values(local.glue_log_groups), keys(var.extra_log_groups))
   # Known before apply: the key policy names the log groups it may encrypt.
-  log_group_arns = [for n in keys(local.log_groups) : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${n}"]
+  log_group_arns = [for n in local.all_log_group_names : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${n}"]
 
   create_kms_key = var.create && var.create_kms_key
   kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
 
   # The job log: a reference to the log group when this module creates it (so filters wait for it).
-  job_log_group_name = try(aws_cloudwatch_log_group.this[var.job_log_group_name].name, var.job_log_group_name)
+  job_log_group = coalesce(var.job_log_group_name, local.glue_log_groups["output"])
+  job_log_group_name = try(
+    [for g in aws_cloudwatch_log_group.glue : g.name if g.name == local.job_log_group][0],
+    aws_cloudwatch_log_group.extra[local.job_log_group].name,
+    local.job_log_group,
+  )
 
   # docs/metrics.md, "log filter" rows: metric -> the `event` value it counts.
   job_metric_events = {
@@ -71,7 +80,7 @@ locals {
       unit           = f.unit
       dimensions     = f.dimensions == null ? local.contract_dimensions : f.dimensions
       default_value  = f.default_value
-      log_group_name = f.log_group_name == null ? local.job_log_group_name : try(aws_cloudwatch_log_group.this[f.log_group_name].name, f.log_group_name)
+      log_group_name = f.log_group_name == null ? local.job_log_group_name : try(aws_cloudwatch_log_group.extra[f.log_group_name].name, f.log_group_name)
     } },
   ) : {}
 
@@ -203,9 +212,19 @@ resource "aws_kms_alias" "this" {
 
 # -- the log groups -------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "this" {
+resource "aws_cloudwatch_log_group" "glue" {
   #checkov:skip=CKV_AWS_338:retention is set per environment (dev 7, staging 30, prod 90 days by default); a year is the caller's choice through retention_in_days
-  for_each = local.log_groups
+  for_each = var.create ? local.glue_log_groups : {}
+
+  name              = each.value
+  retention_in_days = local.retention_in_days
+  kms_key_id        = local.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "extra" {
+  #checkov:skip=CKV_AWS_338:retention is the caller's, per group (extra_log_groups) or per environment
+  for_each = local.extra_log_groups
 
   name              = each.key
   retention_in_days = each.value.retention_in_days
@@ -214,7 +233,26 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-resource "aws_cloudwatch_log_metric_filter" "this" {
+# Until 0.2.0 the module created Glue's account-wide default groups (/aws-glue/jobs/output, /error, /logs-v2)
+# under `this`, with the metric filters on them. An upgrade forgets them instead of destroying them: their
+# logs stay, and other environments and jobs of the account may still write there (docs/upgrades/UPGRADE-0.2.md).
+removed {
+  from = aws_cloudwatch_log_group.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = aws_cloudwatch_log_metric_filter.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "job" {
   for_each = local.metric_filters
 
   name           = "${var.name_prefix}-${each.key}"

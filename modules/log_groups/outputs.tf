@@ -1,11 +1,21 @@
 output "log_group_names" {
-  description = "Names of the log groups the module created (the Glue ones and extra_log_groups)."
-  value       = sort(keys(aws_cloudwatch_log_group.this))
+  description = "Names of the log groups the module created (the environment's Glue groups and extra_log_groups)."
+  value       = sort(concat([for g in aws_cloudwatch_log_group.glue : g.name], keys(aws_cloudwatch_log_group.extra)))
 }
 
 output "log_group_arns" {
   description = "Log group ARN by log group name."
-  value       = { for n, g in aws_cloudwatch_log_group.this : n => g.arn }
+  value       = { for g in concat(values(aws_cloudwatch_log_group.glue), values(aws_cloudwatch_log_group.extra)) : g.name => g.arn }
+}
+
+output "glue_log_group_prefix" {
+  description = "What the environment's Glue jobs take as --custom-logGroup-prefix (Glue 5.0)."
+  value       = local.glue_log_group_prefix
+}
+
+output "glue_log_group_names" {
+  description = "The environment's Glue log group by stream: output and error (Glue 5.0), logs-v2 (Glue 4.0 continuous logging, --continuous-log-logGroup)."
+  value       = var.create ? local.glue_log_groups : {}
 }
 
 output "retention_in_days" {
@@ -15,12 +25,12 @@ output "retention_in_days" {
 
 output "job_log_group_name" {
   description = "The log group the metric filters and saved queries read."
-  value       = var.job_log_group_name
+  value       = local.job_log_group
 }
 
 output "metric_filter_names" {
   description = "Metric filter name by metric name (JobsStarted, JobsSucceeded, JobsFailed and extra_metric_filters)."
-  value       = { for m, f in aws_cloudwatch_log_metric_filter.this : m => f.name }
+  value       = { for m, f in aws_cloudwatch_log_metric_filter.job : m => f.name }
 }
 
 output "metric_namespace" {

@@ -25,20 +25,15 @@ variable "name_prefix" {
   }
 }
 
-variable "glue_log_group_names" {
-  description = "The log groups Glue writes to. Glue 5.0 with --custom-logGroup-prefix <p> writes to <p>/output and <p>/error instead."
-  type        = list(string)
-  default     = ["/aws-glue/jobs/output", "/aws-glue/jobs/error", "/aws-glue/jobs/logs-v2"]
-  nullable    = false
+variable "glue_log_group_prefix" {
+  description = "Prefix of the environment's Glue log groups <prefix>/output, <prefix>/error (Glue 5.0: the jobs' --custom-logGroup-prefix) and <prefix>/logs-v2 (Glue 4.0: --continuous-log-logGroup). null = /aws-glue/jobs/<name_prefix>. Glue's account-wide defaults (/aws-glue/jobs/output, ...) are never created here."
+  type        = string
+  default     = null
 
   validation {
-    condition     = alltrue([for n in var.glue_log_group_names : can(regex("^[A-Za-z0-9_./#-]{1,512}$", n))])
-    error_message = "glue_log_group_names must be CloudWatch log group names (1-512 of A-Z a-z 0-9 _ - / . #); wrong: ${join(", ", [for n in var.glue_log_group_names : n if !can(regex("^[A-Za-z0-9_./#-]{1,512}$", n))])}."
-  }
-
-  validation {
-    condition     = length(distinct(var.glue_log_group_names)) == length(var.glue_log_group_names)
-    error_message = "glue_log_group_names must not repeat a name."
+    # can() is false for null and for "": coalesce() would skip "" and let it through
+    condition     = var.glue_log_group_prefix == null || (can(regex("^/[A-Za-z0-9_./#-]{0,480}[A-Za-z0-9_#-]$", var.glue_log_group_prefix)) && !contains(["/aws-glue/jobs", "/aws-glue"], coalesce(var.glue_log_group_prefix, "/x")))
+    error_message = "glue_log_group_prefix must start with /, not end with /, hold only A-Z a-z 0-9 _ - / . # (at most 482 characters), and not be /aws-glue/jobs (Glue's account-wide default groups belong to every job of the account); got ${jsonencode(var.glue_log_group_prefix)}."
   }
 }
 
@@ -67,8 +62,8 @@ variable "extra_log_groups" {
   }
 
   validation {
-    condition     = length(setintersection(keys(var.extra_log_groups), var.glue_log_group_names)) == 0
-    error_message = "extra_log_groups must not repeat a name of glue_log_group_names: ${join(", ", setintersection(keys(var.extra_log_groups), var.glue_log_group_names))}."
+    condition     = length(setintersection(keys(var.extra_log_groups), values(local.glue_log_groups))) == 0
+    error_message = "extra_log_groups must not repeat a name of the environment's Glue log groups: ${join(", ", setintersection(keys(var.extra_log_groups), values(local.glue_log_groups)))}."
   }
 }
 
@@ -131,18 +126,17 @@ variable "kms_key_deletion_window_in_days" {
 }
 
 variable "job_log_group_name" {
-  description = "The log group with the framework's JSON lines, which the metric filters and the saved queries read. Glue 5.0 writes stdout to /aws-glue/jobs/output (or <custom prefix>/output); Glue 4 continuous logging wrote to /aws-glue/jobs/logs-v2."
+  description = "The log group with the framework's JSON lines, which the metric filters and the saved queries read. null = <glue_log_group_prefix>/output (Glue 5.0 writes stdout there); for Glue 4.0 jobs with continuous logging, <glue_log_group_prefix>/logs-v2."
   type        = string
-  default     = "/aws-glue/jobs/output"
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_./#-]{1,512}$", var.job_log_group_name))
-    error_message = "job_log_group_name must be a CloudWatch log group name (1-512 of A-Z a-z 0-9 _ - / . #); got \"${var.job_log_group_name}\"."
+    condition     = var.job_log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", var.job_log_group_name))
+    error_message = "job_log_group_name must be a CloudWatch log group name (1-512 of A-Z a-z 0-9 _ - / . #), or null; got ${jsonencode(var.job_log_group_name)}."
   }
 
   validation {
-    condition     = try(var.extra_log_groups[var.job_log_group_name].log_group_class, "STANDARD") == "STANDARD"
+    condition     = try(var.extra_log_groups[coalesce(var.job_log_group_name, "-")].log_group_class, "STANDARD") == "STANDARD"
     error_message = "job_log_group_name must not be an INFREQUENT_ACCESS log group: CloudWatch Logs runs no metric filters there."
   }
 }

@@ -16,9 +16,7 @@ import time
 
 import pytest
 
-from harness.paths import ROOT
-
-pytestmark = pytest.mark.xdist_group("examples")
+from harness.settings import ROOT
 
 MODULE = "log_groups"
 PREFIX = "/ex-log-groups-complete/"
@@ -54,7 +52,8 @@ def test_log_groups_have_retention_and_the_module_key(applied_examples, out):
     logs = applied_examples.client("logs")
     groups = {g["logGroupName"]: g for g in logs.describe_log_groups(logGroupNamePrefix=PREFIX)["logGroups"]}
     assert set(groups) == set(out["log_group_names"]) == {
-        f"{PREFIX}aws-glue/jobs/output", f"{PREFIX}aws-glue/jobs/error", f"{PREFIX}lambda/remediation"}
+        f"{PREFIX}aws-glue/jobs/output", f"{PREFIX}aws-glue/jobs/error", f"{PREFIX}aws-glue/jobs/logs-v2",
+        f"{PREFIX}lambda/remediation"}
     assert out["retention_in_days"] == 30  # staging, from retention_days_by_environment
     assert groups[f"{PREFIX}aws-glue/jobs/output"]["retentionInDays"] == 30
     assert groups[f"{PREFIX}aws-glue/jobs/error"]["retentionInDays"] == 30
@@ -132,49 +131,8 @@ def test_saved_queries_read_the_contract_fields(out):
 
 
 @pytest.mark.plan
-def test_create_false_creates_nothing(tmp_path_factory, emulator):
-    changes, outputs = plan_disabled(MODULE, ARGS_DISABLED, tmp_path_factory, emulator)
-    assert changes == []
+def test_create_false_creates_nothing(examples_plan):
+    outputs = examples_plan.output_values["log_groups__disabled"]["all"]
     assert outputs["log_group_names"] == [] and outputs["metric_filter_names"] == {}
     assert outputs["kms_key_arn"] is None and outputs["query_definition_ids"] == {}
     assert len(outputs["query_strings"]) == 5  # still available to tools
-
-
-# -- create = false -------------------------------------------------------------------------------------
-
-ARGS_DISABLED = """
-  create      = false
-  environment = "dev"
-  name_prefix = "disabled"
-"""
-
-DISABLED_ROOT = """
-module "disabled" {
-  source = "../modules/%(module)s"
-%(args)s
-}
-
-output "all" {
-  value = module.disabled
-}
-"""
-
-
-def plan_disabled(module: str, args: str, tmp_path_factory, emulator):
-    """Plan the module alone with create = false, in a minimal tree (the plan is cached by its content)."""
-    import shutil
-
-    from harness.bundle import PROVIDER_REQUIREMENT
-    from harness.paths import ROOT
-    from harness.terraform import COPY_IGNORE, Root
-
-    base = tmp_path_factory.mktemp(f"disabled-{module}")
-    shutil.copytree(ROOT / "modules" / module, base / "modules" / module, ignore=COPY_IGNORE)
-    (base / "root").mkdir()
-    (base / "root" / "main.tf").write_text(PROVIDER_REQUIREMENT + 'provider "aws" {\n  region = "us-east-1"\n}\n'
-                                           + DISABLED_ROOT % {"module": module, "args": args})
-    root = Root(base / "root")
-    root.target_emulator(emulator, account="100000000004")
-    plan = root.plan(cache=True)
-    changes = [a for a, rc in plan.resource_changes.items() if rc["change"]["actions"] not in (["no-op"], ["read"])]
-    return changes, plan._raw["planned_values"]["outputs"]["all"]["value"]

@@ -1,19 +1,15 @@
-# The log groups of Glue 5.0 jobs started with --custom-logGroup-prefix /ex-log-groups-complete/aws-glue/jobs
-# (so they write to <prefix>/output and <prefix>/error, apart from another environment's jobs in the same
-# account), a Lambda's log group, and one metric filter more than the contract's three.
+# The log groups of an environment's Glue jobs: Glue 5.0 jobs started with --custom-logGroup-prefix
+# /ex-log-groups-complete/aws-glue/jobs write to <prefix>/output and <prefix>/error, Glue 4.0 jobs with
+# --continuous-log-logGroup <prefix>/logs-v2 there, apart from another environment's jobs in the same
+# account; a Lambda's log group, and one metric filter more than the contract's three.
 # (An INFREQUENT_ACCESS group is not applied here: LocalStack stores every group as STANDARD, so it would
 # re-plan as a replacement. The negative tests cover that class.)
-locals {
-  glue_prefix = "/ex-log-groups-complete/aws-glue/jobs"
-}
-
 module "log_groups" {
   source = "../../"
 
   environment                     = "staging"
   name_prefix                     = "ex-log-groups-complete"
-  glue_log_group_names            = ["${local.glue_prefix}/output", "${local.glue_prefix}/error"]
-  job_log_group_name              = "${local.glue_prefix}/output" # Glue 5.0: the job's stdout
+  glue_log_group_prefix           = "/ex-log-groups-complete/aws-glue/jobs"
   kms_key_deletion_window_in_days = 7
   create_query_definitions        = var.create_query_definitions
 

@@ -42,3 +42,13 @@ output "kms_key_arn" {
   description = "The key that encrypts the log groups."
   value       = module.log_groups.kms_key_arn
 }
+
+output "glue_log_group_prefix" {
+  description = "What the environment's Glue 5.0 jobs take as --custom-logGroup-prefix."
+  value       = module.log_groups.glue_log_group_prefix
+}
+
+output "glue_log_group_names" {
+  description = "The environment's Glue log groups by stream."
+  value       = module.log_groups.glue_log_group_names
+}
