@@ -4,10 +4,9 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 ENV ?= dev
 TARGET ?= emulator
-JOBS ?= 0
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down plan apply destroy output cost fmt lint bench clean
+.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost fmt lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -25,23 +24,26 @@ demo: lambdas glue-package ## apply environments/dev on the embedded AWS emulato
 	@$(PY) -m harness.demo
 
 test: lambdas glue-package ## the whole suite: static, plan, negative, apply, e2e, python (PYTEST_ARGS="-m plan" to select)
-	@$(PY) -m pytest -n $(JOBS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
+	@$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
 
-emulator-up: setup ## start LocalStack (+ moto) and save the endpoints in .emulator/ for other shells
-	@$(PY) -m harness.emulator up
+emulator-up: setup ## start LocalStack (+ moto), or reuse the one that answers; saved in .emulator/ for other shells
+	@$(PY) -m harness emulator up
 
-emulator-down: ## stop the emulator started by emulator-up or demo
-	@$(PY) -m harness.emulator down
+emulator-down: ## stop every emulator process this checkout started (emulator-up, demo, apply, test), checked by pid
+	@if [ -x $(PY) ]; then $(PY) -m harness emulator down; fi
+
+emulator-status: ## what runs, since when, and which environments it holds
+	@$(PY) -m harness emulator status
 
 plan apply destroy output: lambdas glue-package ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
-	@$(PY) -m harness.terraform $@ --env $(ENV) --target $(TARGET)
+	@$(PY) -m harness $@ --env $(ENV) --target $(TARGET)
 
 job: setup ## run the example Glue job (customer_import) on the emulator with 5,000 generated rows
 	@$(PY) -m harness.local_job --environment dev --generate_sample 5000 \
 		--input_path build/demo/customers_raw --output_path build/demo/customers_silver
 
 cost: lambdas glue-package ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
-	@for env in dev staging prod; do $(PY) -m harness.terraform plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done
+	@for env in dev staging prod; do $(PY) -m harness plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done
 	@$(PY) -m tools.monitoring_cost --env dev=build/plans/dev.json --env staging=build/plans/staging.json --env prod=build/plans/prod.json
 
 fmt: ## format the Terraform and the Python
@@ -49,10 +51,10 @@ fmt: ## format the Terraform and the Python
 	$(PY) -m ruff check --fix --quiet . ; $(PY) -m ruff format --quiet glue_jobs lambda_src harness tools tests benchmarks 2>/dev/null || true
 
 lint: setup ## the static tier only (fmt, validate, checkov, README tables, tflint when installed, ruff)
-	@$(PY) -m pytest -m static -n $(JOBS) $(PYTEST_ARGS)
+	@$(PY) -m pytest -m static $(PYTEST_ARGS)
 
 bench: setup ## benchmarks: wall time of each test tier and of the dev environment's apply/re-plan/destroy
 	@$(PY) benchmarks/run.py
 
 clean: emulator-down ## remove local state, caches of this checkout and the .venv links
-	rm -rf .emulator .pytest_cache .ruff_cache build spark-warehouse .venv .venv-localstack
+	rm -rf .emulator .pytest_cache .ruff_cache build spark-warehouse .venv .venv-localstack .venv-checkov

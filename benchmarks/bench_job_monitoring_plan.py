@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness import emulator as emulator_mod  # noqa: E402
-from harness.terraform import Root, copy_tree, terraform_binary  # noqa: E402
+from harness.root import Root, copy_tree, terraform_binary  # noqa: E402
 
 ROOT_TF = """
 terraform {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.paths import ROOT
+from harness.settings import ROOT
 
 MODULE = ROOT / "modules" / "audit_trail"
 QUERIES = {p.stem: p for p in sorted((MODULE / "queries").glob("*.sql"))}

@@ -21,7 +21,6 @@ import contextlib
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -29,8 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness import emulator as emulator_mod
-from harness.paths import EMULATOR_DIR, ROOT
-from harness.terraform import Root, copy_tree, terraform_binary
+from harness.environments import on_emulator
+from harness.root import Root
+from harness.settings import ROOT
 
 ACCOUNT = emulator_mod.DEFAULT_ACCOUNT
 INBOX = "demo-critical-inbox"
@@ -68,14 +68,9 @@ def step_apply(demo: Demo) -> None:
     sqs = demo.client("sqs")
     demo.inbox_url = sqs.create_queue(QueueName=INBOX)["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=demo.inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    work = EMULATOR_DIR / "work"
     BUILD.mkdir(parents=True, exist_ok=True)
-    copy_tree(work)
-    demo.root = Root(work / "environments" / "dev")
-    demo.root.target_emulator(demo.emu, account=ACCOUNT,
-                              state_path=EMULATOR_DIR / "run" / "state" / "dev.tfstate")
-    tf_vars = {
-        "alarm_period_seconds": 10,
+    demo.root = on_emulator("dev", demo.emu, account=ACCOUNT)  # the state `make plan ENV=dev` sees too
+    tf_vars = {  # the emulator's 10 s alarm periods come with the root (harness.gaps.EMULATOR_SETTINGS)
         "alert_subscriptions": {"demo_inbox": {"severity": "critical", "protocol": "sqs", "endpoint": inbox_arn}},
     }
     started = time.monotonic()
@@ -245,9 +240,7 @@ def step_audit_queries(demo: Demo) -> None:
 def step_dashboards_and_cost(demo: Demo) -> None:
     heading("9. Dashboard previews and what the monitoring costs")
     state = BUILD / "dev-state.json"
-    proc = subprocess.run([str(terraform_binary()), "show", "-json"], cwd=demo.root.path, env=demo.root.env,
-                          capture_output=True, text=True, check=True)
-    state.write_text(proc.stdout)
+    state.write_text(demo.root.run("show", "-json").stdout)
     from tools import dashboard_preview, monitoring_cost
 
     os.environ.update(demo.emu.shell_env(ACCOUNT))  # the previews draw the job's datapoints from the emulator
@@ -264,7 +257,7 @@ STEPS: list[Callable[[Demo], None]] = [
 
 
 def main() -> int:
-    emu = emulator_mod.ensure_running(progress=say)
+    emu = emulator_mod.ensure_running(progress=say, started_by="make demo")
     demo = Demo(emu)
     for step in STEPS:
         step(demo)

@@ -11,68 +11,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from harness.paths import ROOT
+from harness import hcl
+from harness.settings import ROOT
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
-
-
-@dataclass
-class Block:
-    kind: str
-    name: str
-    body: str
-
-    def attribute(self, name: str) -> str | None:
-        """The expression of a top-level attribute of the block, as written (nested blocks skipped)."""
-        depth, i, lines = 0, 0, self.body.splitlines()
-        while i < len(lines):
-            line = lines[i]
-            if depth == 0:
-                match = re.match(rf"\s*{name}\s*=\s*(.*)$", line)
-                if match:
-                    expr = match.group(1)
-                    if expr.startswith("<<"):  # heredoc
-                        marker = expr.lstrip("<-").strip()
-                        end = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == marker)
-                        return "\n".join(x.strip() for x in lines[i + 1:end])
-                    balance = _balance(expr)
-                    while balance > 0 and i + 1 < len(lines):
-                        i += 1
-                        expr += "\n" + lines[i]
-                        balance += _balance(lines[i])
-                    return expr.strip()
-            depth += _balance(line)
-            i += 1
-        return None
-
-
-def _balance(text: str) -> int:
-    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)  # brackets inside strings do not count
-    return sum(text.count(c) for c in "{([") - sum(text.count(c) for c in "})]")
-
-
-def blocks(path: Path, kind: str) -> list[Block]:
-    if not path.exists():
-        return []
-    text = path.read_text()
-    found = []
-    for match in re.finditer(rf'^{kind}\s+"([^"]+)"\s*\{{', text, re.M):
-        depth, i = 1, match.end()
-        while depth and i < len(text):
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        found.append(Block(kind, match.group(1), text[match.end():i - 1]))
-    return found
 
 
 def _cell(text: str | None) -> str:
     if text is None:
         return "n/a"
-    if text.startswith('"') and text.endswith('"') and "\n" not in text:
-        text = text[1:-1].replace('\\"', '"')
     return re.sub(r"\s+", " ", text).replace("|", "\\|").strip()
 
 
@@ -83,16 +32,15 @@ def _code(text: str | None) -> str:
 
 
 def tables(module: Path) -> str:
-    variables = sorted(blocks(module / "variables.tf", "variable"),
-                       key=lambda b: (b.attribute("default") is not None, b.name))  # required ones first
-    outputs = sorted(blocks(module / "outputs.tf", "output"), key=lambda b: b.name)
+    config = hcl.read(module)
+    variables = sorted(config.variables.values(), key=lambda v: (v.has_default, v.name))  # required ones first
+    outputs = sorted(config.outputs.values(), key=lambda o: o.name)
     lines = ["## Inputs", "", "| Name | Description | Type | Default | Required |", "|---|---|---|---|:---:|"]
     for var in variables:
-        default = var.attribute("default")
-        lines.append(f"| `{var.name}` | {_cell(var.attribute('description'))} | {_code(var.attribute('type'))} | "
-                     f"{_code(default)} | {'no' if default is not None else 'yes'} |")
+        lines.append(f"| `{var.name}` | {_cell(var.description)} | {_code(var.type)} | "
+                     f"{_code(var.default)} | {'no' if var.has_default else 'yes'} |")
     lines += ["", "## Outputs", "", "| Name | Description |", "|---|---|"]
-    lines += [f"| `{out.name}` | {_cell(out.attribute('description'))} |" for out in outputs]
+    lines += [f"| `{out.name}` | {_cell(out.description)} |" for out in outputs]
     return "\n".join(lines)
 
 

@@ -1,8 +1,8 @@
 """What is still there after `terraform destroy`: the "destroy leaves nothing behind" check.
 
 LocalStack isolates accounts (each root runs with its own 12-digit access key), so there everything in
-the account counts. moto serves every root from one account, so there only names with the root's prefix
-count.
+the account counts, unless the account is shared (`only_prefixed`: dev and staging of the README
+sequence). moto serves every root from one account, so there only names with the root's prefix count.
 """
 
 from __future__ import annotations
@@ -49,11 +49,12 @@ LISTERS: dict[str, list[tuple[str, Lister]]] = {
 }
 
 
-def leftovers(emu, account: str, moto_prefixes: tuple[str, ...]) -> list[str]:
-    """Resources left in `account` (LocalStack) or named with one of `moto_prefixes` (moto)."""
+def leftovers(emu, account: str, moto_prefixes: tuple[str, ...], only_prefixed: bool = False) -> list[str]:
+    """Resources left in `account` (LocalStack) or named with one of `moto_prefixes` (moto, or both when
+    `only_prefixed`)."""
     found = []
     for service, listers in LISTERS.items():
-        on_moto = service in emu.routes
+        on_moto = service in emu.routes or only_prefixed
         client = emu.client(service, account=account)
         for kind, lister in listers:
             for item in lister(client):

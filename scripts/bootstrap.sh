@@ -37,52 +37,48 @@ find_python() {  # $1 = minor version wanted, e.g. 3.11; prints an interpreter p
 
 py=$(find_python 3.11 "${PYTHON:-}") || true
 [ -n "$py" ] || die "Python >= 3.11 is needed for the project virtualenv (set PYTHON=/path/to/python3.11)."
-deps_list() {  # one dependency list of pyproject.toml, a requirement a line
+deps_list() {  # one dependency group of pyproject.toml ("dev" = the run-time dependencies + dev), a requirement a line
   "$py" -c "import sys, tomllib
 p = tomllib.load(open('pyproject.toml', 'rb'))['project']
-print('\n'.join(p['optional-dependencies']['localstack'] if sys.argv[1] == 'localstack' else p['dependencies'] + p['optional-dependencies']['dev']))" "$1"
+group = sys.argv[1]
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev'] if group == 'dev' else p['optional-dependencies'][group]))" "$1"
 }
-deps_key() {  # hash of one dependency list of pyproject.toml: the virtualenv is rebuilt only when it changes
-  "$py" -c "import hashlib, json, sys, tomllib
-p = tomllib.load(open('pyproject.toml', 'rb'))['project']
-deps = p['optional-dependencies']['localstack'] if sys.argv[1] == 'localstack' else [p['dependencies'], p['optional-dependencies']['dev']]
-print(hashlib.sha256(json.dumps([deps, sys.version_info[:2]]).encode()).hexdigest()[:12])" "$1"
+deps_key() {  # $1 = group, $2 = interpreter: the virtualenv is rebuilt only when its list or Python changes
+  "$2" -c "import hashlib, json, sys
+print(hashlib.sha256(json.dumps([sys.stdin.read().split(), list(sys.version_info[:2])]).encode()).hexdigest()[:12])" \
+    < <(deps_list "$1")
+}
+make_venv() {  # $1 = group, $2 = interpreter, $3 = link in the checkout; the virtualenv lives in the cache
+  local group=$1 python=$2 link=$3 venv
+  venv="$CACHE/venv-$group-$(deps_key "$group" "$python")"
+  if [ ! -f "$venv/.complete" ]; then
+    say "creating the $group virtualenv with $python (pinned in pyproject.toml; a minute or two the first time)"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    quiet "$venv/bin/pip" install --disable-pip-version-check --upgrade pip
+    # Only the pinned dependencies: the project's own code runs from the checkout (pytest's pythonpath,
+    # `python -m` from the top folder), so one virtualenv serves every clone on the machine.
+    mapfile -t deps < <(deps_list "$group")
+    quiet "$venv/bin/pip" install --disable-pip-version-check "${deps[@]}"
+    touch "$venv/.complete"
+  fi
+  ln -sfn "$venv" "$link"
 }
 
-# 1. project virtualenv
-venv="$CACHE/venv-py-$(deps_key dev)"
-if [ ! -f "$venv/.complete" ]; then
-  say "creating the project virtualenv with $py (pinned in pyproject.toml; about a minute the first time)"
-  rm -rf "$venv"
-  "$py" -m venv "$venv"
-  quiet "$venv/bin/pip" install --disable-pip-version-check --upgrade pip
-  # Only the pinned dependencies: the project's own code runs from the checkout (pytest's pythonpath,
-  # `python -m` from the top folder), so one virtualenv serves every clone on the machine.
-  mapfile -t deps < <(deps_list dev)
-  quiet "$venv/bin/pip" install --disable-pip-version-check "${deps[@]}"
-  touch "$venv/.complete"
-fi
-ln -sfn "$venv" .venv
+# 1. the project virtualenv (Python 3.11, like Glue 5.0) and checkov's own (see pyproject.toml for why)
+make_venv dev "$py" .venv
+make_venv checkov "$py" .venv-checkov
 
 # 2. LocalStack virtualenv (skipped when the user brings a running LocalStack)
 if [ -z "${LOCALSTACK_ENDPOINT:-}" ]; then
-  lsvenv="$CACHE/venv-localstack-$(deps_key localstack)"
-  if [ ! -f "$lsvenv/.complete" ]; then
-    py313=$(find_python 3.13 "${LOCALSTACK_PYTHON:-}") || true
-    [ -n "$py313" ] || die "LocalStack community needs Python >= 3.13 and none was found.
+  py313=$(find_python 3.13 "${LOCALSTACK_PYTHON:-}") || true
+  [ -n "$py313" ] || die "LocalStack community needs Python >= 3.13 and none was found.
   Either install one (pyenv install 3.13, or your distribution's python3.13) and set LOCALSTACK_PYTHON=/path/to/python3.13,
   or run LocalStack yourself (docker run -p 4566:4566 localstack/localstack) and set LOCALSTACK_ENDPOINT=http://localhost:4566."
-    say "creating the LocalStack virtualenv with $py313"
-    rm -rf "$lsvenv"
-    "$py313" -m venv "$lsvenv"
-    mapfile -t reqs < <(deps_list localstack)
-    quiet "$lsvenv/bin/pip" install --disable-pip-version-check "${reqs[@]}"
-    touch "$lsvenv/.complete"
-  fi
-  ln -sfn "$lsvenv" .venv-localstack
+  make_venv localstack "$py313" .venv-localstack
 fi
 
 # 3. Terraform CLI config (provider mirror when this machine has one, the registry otherwise)
-TF_CLI_CONFIG_FILE=$("$venv/bin/python" -m harness.terraform cli-config)
+TF_CLI_CONFIG_FILE=$(.venv/bin/python -m harness cli-config)
 export TF_CLI_CONFIG_FILE
-say "ready: $(terraform version | head -n1), $("$venv/bin/python" --version), CLI config $TF_CLI_CONFIG_FILE"
+say "ready: $(terraform version | head -n1), $(.venv/bin/python --version), CLI config $TF_CLI_CONFIG_FILE"

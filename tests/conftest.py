@@ -1,14 +1,17 @@
-"""Fixtures for the whole suite.
+"""The suite's session: one process, one emulator, and the slow work in the background.
 
-- `emulator`: one LocalStack (+ moto) for the whole run, shared by the xdist workers through a file lock;
-  a running `make emulator-up` is reused instead.
-- `tree`: a temporary copy of the checkout per worker, so roots never write into the working tree.
-- `examples_root` / `examples_plan` / `applied_examples`: the examples bundle, planned once (cached by
-  content) and applied once; destroy and the nothing-left check run when the session ends, also after
-  failures.
-- `environment(name)`: an environment applied once per session, destroyed the same way.
-
-Tests that share an applied root or the SparkSession name one xdist_group at module level, so one worker runs them.
+How a run goes (`make test`):
+1. `pytest_configure` starts the emulator of this run (LocalStack + moto; it dies with pytest).
+2. Collection: each test's background needs are read from the fixtures it asks for (`examples_plan`,
+   `negative_diagnostics`, `static_verdicts`, `applied_examples`, `environment` with its parameter,
+   `job_alerts`, `readme_sequence`). The tests are put in the order their needs will be ready: first the
+   ones that need nothing (Python, ruff, README tables), then plans, then applied roots.
+3. `pytest_collection_finish` starts every needed background task at once (harness.lifecycle): the cached
+   plans, validate and checkov, and the applies of the examples bundle, prod, the job-alerts root and the
+   README sequence (dev and staging through the Makefile on an emulator of their own). Each root is
+   applied in its own emulator account, so they run side by side.
+4. A root is destroyed as soon as its last test has run; `test_destroy.py` checks, at the end, that each
+   destroy left nothing behind. Whatever a run leaves undone is finished in `pytest_sessionfinish`.
 """
 
 from __future__ import annotations
@@ -20,73 +23,211 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from tests_env import ENV_TEST_VARS
 
 from harness import emulator as emulator_mod
-from harness.bundle import build_examples_bundle, discover_examples, gap_variables_on
-from harness.leftovers import leftovers
-from harness.terraform import Root, copy_tree
+from harness import gaps, static
+from harness.bundle import build_examples_bundle, discover_examples, load_negative_cases, plan_diagnostics
+from harness.lifecycle import RootLifecycle, Task
+from harness.root import Root, copy_tree
+from harness.sequence import ReadmeSequence
 
 EXAMPLES_ACCOUNT = "100000000001"
-ENV_ACCOUNTS = {"dev": "100000000011", "staging": "100000000012", "prod": "100000000013"}
+NEGATIVE_ACCOUNT = "100000000002"
+PROD_ACCOUNT = "100000000013"
+JOB_ALERTS_ACCOUNT = "100000000041"
 
+# Background work, by the fixture that waits for it, in the order the tests that need it run.
+BACKGROUND = ("static_verdicts", "examples_plan", "negative_diagnostics", "applied_examples", "environment:prod",
+              "job_alerts", "environment:staging", "environment:dev", "readme_sequence", "destroyed")
+
+
+@dataclass
+class Suite:
+    """What the session runs in the background, shared by the hooks and the fixtures."""
+
+    run_dir: Path
+    emulator: emulator_mod.Emulator
+    tree: Path | None = None
+    needs: dict[str, list[str]] = field(default_factory=dict)  # test nodeid -> background names
+    tasks: dict[str, Task] = field(default_factory=dict)
+    roots: dict[str, RootLifecycle] = field(default_factory=dict)
+    sequence: ReadmeSequence | None = None
+
+
+SUITE = pytest.StashKey[Suite]()
+
+
+def needs_of(item) -> list[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    found = [n for n in BACKGROUND if n in names]
+    if "environment" in names and hasattr(item, "callspec"):
+        found.append(f"environment:{item.callspec.params['environment']}")
+    return found
+
+
+# -- session ---------------------------------------------------------------------------------------------------
 
 def pytest_configure(config):
-    """The controller (or a run without xdist) starts the emulator: it dies with the controller, and the
-    workers attach to it through the state file in GLUEMON_RUN_DIR (an environment variable they inherit)."""
-    if hasattr(config, "workerinput") or config.option.collectonly:
+    if config.option.collectonly:
         return
     run_dir = Path(tempfile.mkdtemp(prefix="gluemon-run-"))
-    config._gluemon_run_dir = str(run_dir)
-    os.environ["GLUEMON_RUN_DIR"] = str(run_dir)
-    if emulator_mod.running() is None:  # else `make emulator-up` left one for us
-        emu = emulator_mod.start(run_dir / "emulator", progress=lambda m: print(m, flush=True))
-        emu.save(run_dir / "emulator.json")
-
-
-def pytest_unconfigure(config):
-    run_dir = getattr(config, "_gluemon_run_dir", None)
-    if not run_dir:
-        return
-    emu = emulator_mod.Emulator.load(Path(run_dir) / "emulator.json")
-    if emu:
-        emulator_mod.stop(emu, progress=lambda _m: None)
-    shutil.rmtree(run_dir, ignore_errors=True)
+    emu = emulator_mod.start(run_dir / "emulator", started_by=f"make test (pid {os.getpid()})",
+                             progress=lambda m: print(m, flush=True))
+    emu.save(run_dir / "emulator.json")
+    config.stash[SUITE] = Suite(run_dir, emu)
 
 
 def pytest_collection_modifyitems(config, items):
+    order = {name: rank for rank, name in enumerate(BACKGROUND, start=1)}
     for item in items:
-        if "applied_examples" in getattr(item, "fixturenames", ()):
+        if {"applied_examples", "environment"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.apply)
-    # Tests that share an applied root or a SparkSession name their xdist_group at module level
-    # (pytestmark): "examples", "environments", "job-alerts", "glue_jobs".
+    # tests whose background work is ready first run first (a stable sort keeps the file order within a rank)
+    items.sort(key=lambda item: max((order[n] for n in needs_of(item)), default=0))
+
+
+def pytest_collection_finish(session):
+    suite = session.config.stash.get(SUITE, None)
+    if suite is None:
+        return
+    for item in session.items:
+        suite.needs[item.nodeid] = needs_of(item)
+    wanted = {n for needs in suite.needs.values() for n in needs}
+    if not wanted:
+        return
+    from tools.build_lambdas import build  # the Lambda zips the modules deploy (deterministic, atomic)
+
+    build()
+    suite.tree = copy_tree(suite.run_dir / "tree")
+    start_background(suite, wanted, session.items)
+
+
+def start_background(suite: Suite, wanted: set[str], items) -> None:
+    emu, tree = suite.emulator, suite.tree
+    examples = discover_examples()
+    users = {name: sum(name in suite.needs[i.nodeid] for i in items) for name in wanted}
+
+    if "static_verdicts" in wanted:
+        validate_tree = suite.run_dir / "validate-tree"
+        suite.tasks["static_verdicts"] = Task("validate and checkov", lambda: static.verdicts(validate_tree)).start()
+    if "examples_plan" in wanted:
+        def plan_examples():
+            root = Root(build_examples_bundle(copy_tree(suite.run_dir / "plan-tree"), examples))
+            root.target_emulator(emu, account=EXAMPLES_ACCOUNT)
+            return root.plan(tf_vars=gaps.plan_values(root.path) or None, cache=True)
+        suite.tasks["examples_plan"] = Task("plan of the examples", plan_examples).start()
+    if "negative_diagnostics" in wanted:
+        def negative():
+            return plan_diagnostics(copy_tree(suite.run_dir / "negative-tree"), load_negative_cases(),
+                                    lambda root: root.target_emulator(emu, account=NEGATIVE_ACCOUNT))
+        suite.tasks["negative_diagnostics"] = Task("negative plans", negative).start()
+
+    def lifecycle(name, make_root, account, prefixes):
+        suite.roots[name] = RootLifecycle(name, make_root, emu, account, prefixes)
+        suite.roots[name].users = users[name]
+        suite.roots[name].start()
+
+    if "applied_examples" in wanted:
+        def examples_root():
+            root = Root(build_examples_bundle(tree, [e for e in examples if e.applied]))
+            root.target_emulator(emu, account=EXAMPLES_ACCOUNT)
+            return root
+        lifecycle("applied_examples", examples_root, EXAMPLES_ACCOUNT, ("ex-",))
+    if "environment:prod" in wanted:
+        def prod_root():
+            root = Root(tree / "environments" / "prod")
+            root.target_emulator(emu, account=PROD_ACCOUNT, state_path=tree / "prod.tfstate")
+            return root
+        lifecycle("environment:prod", prod_root, PROD_ACCOUNT, ("glue-etl-prod", "audit_trail_prod"))
+    if "job_alerts" in wanted:
+        from e2e.job_alerts_root import job_alerts_root
+
+        lifecycle("job_alerts", lambda: job_alerts_root(tree, emu, JOB_ALERTS_ACCOUNT), JOB_ALERTS_ACCOUNT,
+                  ("e2e-jm",))
+    sequence_envs = {env: users.get(f"environment:{env}", 0) for env in ("staging", "dev")}
+    if any(sequence_envs.values()) or "readme_sequence" in wanted:
+        suite.sequence = ReadmeSequence(suite.run_dir / "readme-sequence", sequence_envs)
+        suite.tasks["readme_sequence"] = Task("the README sequence", suite.sequence.run).start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    yield
+    suite = item.config.stash.get(SUITE, None)
+    if suite is None:
+        return
+    for name in suite.needs.get(item.nodeid, []):
+        if name in suite.roots:
+            suite.roots[name].release()
+        elif name.startswith("environment:") and suite.sequence:
+            suite.sequence.release(name.split(":", 1)[1])
+
+
+def pytest_sessionfinish(session):
+    """Finish what the run left undone (destroys after a failure or a narrow selection), so nothing leaks."""
+    suite = session.config.stash.get(SUITE, None)
+    if suite is None:
+        return
+    if suite.sequence:
+        for env in ("staging", "dev"):
+            suite.sequence._released[env].set()
+    for name, lifecycle in suite.roots.items():
+        try:
+            left = lifecycle.finish()
+            if left:
+                print(f"\n{name}: destroy left {left}", flush=True)
+        except Exception as exc:  # noqa: BLE001 - reported, the run's other results stand
+            print(f"\n{name}: {exc}", flush=True)
+    for name, task in suite.tasks.items():
+        try:
+            task.result(timeout=1800)
+        except Exception as exc:  # noqa: BLE001
+            if name == "readme_sequence":
+                print(f"\nthe README sequence: {exc}", flush=True)
+
+
+def pytest_unconfigure(config):
+    suite = config.stash.get(SUITE, None)
+    if suite is None:
+        return
+    emulator_mod.stop(suite.emulator, progress=lambda _m: None)
+    if suite.sequence and not suite.sequence.down_done:  # the sequence's own emulator, whatever happened
+        saved = emulator_mod.Emulator.load(suite.sequence.folder / "run" / "emulator.json")
+        if saved:
+            emulator_mod.stop_processes(saved.processes)
+    shutil.rmtree(suite.run_dir, ignore_errors=True)
+
+
+# -- fixtures ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def suite(request) -> Suite:
+    return request.config.stash[SUITE]
 
 
 @pytest.fixture(scope="session")
-def emulator():
-    emu = emulator_mod.running() or emulator_mod.Emulator.load(Path(os.environ["GLUEMON_RUN_DIR"]) / "emulator.json")
-    assert emu and emu.healthy(), "the emulator started for this run does not answer: see its log in GLUEMON_RUN_DIR"
-    return emu
+def emulator(suite):
+    assert suite.emulator.healthy(), f"the emulator of this run does not answer: see its logs in {suite.run_dir}"
+    return suite.emulator
+
+
+@pytest.fixture(scope="session")
+def tree(suite) -> Path:
+    if suite.tree is None:
+        from tools.build_lambdas import build
+
+        build()
+        suite.tree = copy_tree(suite.run_dir / "tree")
+    return suite.tree
 
 
 @pytest.fixture(scope="session")
 def spark():
-    """One local SparkSession (Spark 3.5, like Glue 5.0) for every test that needs one; its tests share a
-    worker, so a run starts one JVM."""
+    """One local SparkSession (Spark 3.5, like Glue 5.0) for every test that needs one."""
     from glue_jobs.runtime import local_spark_session
 
     return local_spark_session("glue-etl-monitoring-tests", cores=2, shuffle_partitions=2)
 
-
-@pytest.fixture(scope="session")
-def tree(tmp_path_factory) -> Path:
-    from tools.build_lambdas import build  # the Lambda zips the modules deploy (deterministic, atomic)
-
-    build()
-    return copy_tree(tmp_path_factory.mktemp("tree"))
-
-
-# -- the examples bundle --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def examples():
@@ -94,79 +235,48 @@ def examples():
 
 
 @pytest.fixture(scope="session")
-def examples_root(tree, emulator, examples) -> Root:
-    root = Root(build_examples_bundle(tree, examples))
-    root.target_emulator(emulator, account=EXAMPLES_ACCOUNT)
-    return root
+def examples_plan(suite):
+    """The plan of every example from nothing (emulator gaps switched on: plans create nothing)."""
+    return suite.tasks["examples_plan"].result()
 
 
 @pytest.fixture(scope="session")
-def examples_plan(tree, emulator, examples, tmp_path_factory):
-    """The plan from nothing, in a copy of its own (the applied bundle's state would turn creates into no-ops),
-    with the emulator gaps switched on: plans create nothing, so they cover those resources too."""
-    root = Root(build_examples_bundle(copy_tree(tmp_path_factory.mktemp("plan-tree")), examples))
-    root.target_emulator(emulator, account=EXAMPLES_ACCOUNT)
-    return root.plan(tf_vars=gap_variables_on(root.path) or None, cache=True)
-
-
-@dataclass
-class Applied:
-    """An applied root: its outputs, account and emulator, for boto3 checks."""
-
-    root: Root
-    emulator: emulator_mod.Emulator
-    account: str
-    outputs: dict = field(default_factory=dict)
-
-    def client(self, service: str):
-        return self.emulator.client(service, account=self.account)
-
-    def example(self, module: str, name: str = "complete") -> dict:
-        return self.outputs[f"{module}__{name}"]
-
-
-def _apply_then_destroy(root: Root, emu, account: str, moto_prefixes: tuple[str, ...], tf_vars=None):
-    applied = Applied(root, emu, account)
-    try:
-        root.apply(tf_vars=tf_vars)
-        applied.outputs = root.outputs()
-        yield applied
-    finally:
-        try:
-            root.destroy(tf_vars=tf_vars)
-        except Exception:
-            print(f"\ndestroy failed: the root is kept at {root.path} for a look", flush=True)
-            raise
-        left = leftovers(emu, account, moto_prefixes)
-        assert not left, f"destroy left {len(left)} resources behind: {left}"
+def negative_diagnostics(suite):
+    return suite.tasks["negative_diagnostics"].result()
 
 
 @pytest.fixture(scope="session")
-def applied_examples(examples_root, emulator):
-    yield from _apply_then_destroy(examples_root, emulator, EXAMPLES_ACCOUNT, ("ex-",))
+def static_verdicts(suite):
+    """Folder (or "checkov") -> the problems `terraform validate` or checkov found (cached by content)."""
+    return suite.tasks["static_verdicts"].result()
 
-
-# -- environments -----------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def environment(tree, emulator, request):
-    """`environment("dev")` applies environments/dev once per session; destroyed at the session's end."""
-    applied: dict[str, Applied | Exception] = {}
+def applied_examples(suite):
+    return suite.roots["applied_examples"].wait()
 
-    def get(name: str) -> Applied:
-        if name not in applied:
-            root = Root(tree / "environments" / name)
-            account = ENV_ACCOUNTS[name]
-            root.target_emulator(emulator, account=account, state_path=tree / f"{name}.tfstate")
-            gen = _apply_then_destroy(root, emulator, account, (f"glue-etl-{name}", f"audit_trail_{name}"),
-                                       tf_vars=ENV_TEST_VARS)
-            request.addfinalizer(lambda: next(gen, None))
-            try:
-                applied[name] = next(gen)
-            except Exception as exc:  # the other tests of this environment fail with it, without re-applying
-                applied[name] = exc
-        if isinstance(applied[name], Exception):
-            raise applied[name]
-        return applied[name]
 
-    return get
+@pytest.fixture
+def environment(request, suite):
+    """An applied environment: parametrize `environment` with its name (indirect). prod is applied alone in
+    its own account; dev and staging come from the README sequence (one account, through the Makefile)."""
+    name = request.param
+    if name in ("dev", "staging"):
+        return suite.sequence.environment(name)
+    return suite.roots[f"environment:{name}"].wait()
+
+
+@pytest.fixture(scope="session")
+def job_alerts(suite):
+    return suite.roots["job_alerts"].wait()
+
+
+@pytest.fixture(scope="session")
+def readme_sequence(suite):
+    return suite.tasks["readme_sequence"].result()
+
+
+@pytest.fixture(scope="session")
+def destroyed(suite):
+    """name -> what its destroy left behind, for every root this run applied (waits for the destroys)."""
+    return {name: lifecycle.finish() for name, lifecycle in suite.roots.items()}

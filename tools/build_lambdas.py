@@ -231,15 +231,39 @@ def base64sha256(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode()
 
 
+def inputs_key(name: str, binary: BinaryDependencies | None, with_dependencies: bool) -> str:
+    """What a zip is made of, cheaply: its sources, the installed dependencies' versions, the wheel pins and
+    this script. A zip whose key is unchanged is not built again (compressing the plotting wheels costs
+    seconds, and every `make apply` asks for the zips)."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for rel, content in sorted(_source_files(name).items()):
+        h.update(rel.encode() + b"\0" + content)
+    if with_dependencies:
+        h.update(json.dumps([[d, metadata.version(d)] for d in DEPENDENCIES]).encode())
+    h.update(repr(binary).encode())
+    return h.hexdigest()
+
+
 def build(names: list[str] | None = None, out: Path = OUT, with_dependencies: bool = True) -> dict[str, dict]:
-    """Write the zips (only when their bytes changed) and the manifest; return the manifest."""
+    """Write the zips (only when their inputs changed) and the manifest; return the manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    deps = _dependency_files() if with_dependencies else {}
+    try:
+        previous = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        previous = {}
+    deps: dict[str, bytes] | None = None
     manifest = {}
     for name in names or functions():
         if not (SRC / name / "handler.py").is_file():
             raise SystemExit(f"lambda_src/{name}/handler.py does not exist (have: {', '.join(functions())})")
         binary = BINARY_DEPENDENCIES.get(name) if with_dependencies else None
+        key = inputs_key(name, binary, with_dependencies)
+        target = out / f"{name}.zip"
+        if previous.get(name, {}).get("inputs") == key and target.exists():
+            manifest[name] = previous[name]
+            continue
+        if deps is None:
+            deps = _dependency_files() if with_dependencies else {}
         files = {**deps, **(wheel_files(binary) if binary else {}), **_source_files(name)}
         data = zip_bytes(files)
         target = out / f"{name}.zip"
@@ -251,6 +275,7 @@ def build(names: list[str] | None = None, out: Path = OUT, with_dependencies: bo
             "bytes": len(data),
             "unzipped_bytes": sum(len(content) for content in files.values()),
             "handler": f"lambda_src.{name}.handler.lambda_handler",
+            "inputs": key,
             "runtime": f"python{RUNTIME_PYTHON if binary else f'{sys.version_info.major}.{sys.version_info.minor}'}",
         }
         if binary:

@@ -8,7 +8,7 @@ DLQ depth, and data freshness per output prefix (age of the newest S3 object), p
 0 when healthy, 1 when a check FAILed, 2 when a check could not be evaluated (ERROR) or on bad usage.
 
 Works against AWS (the usual credential chain) and against the emulator: boto3 follows AWS_ENDPOINT_URL
-and AWS_ENDPOINT_URL_<SERVICE> (`eval "$(python -m harness.emulator env)"`). Every option has a HEALTH_*
+and AWS_ENDPOINT_URL_<SERVICE> (`eval "$(python -m harness emulator env)"`). Every option has a HEALTH_*
 variable (the same ones the scheduled Lambda reads); options win over variables.
 """
 

@@ -22,113 +22,13 @@ burn-rate alerts) are created but not evaluated by LocalStack; percentile statis
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from e2e.job_alerts_root import GLUE_JOB, JOB_KEY, PREFIX
 
-from harness.terraform import Root, copy_tree
-
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("job-alerts")]
-
-ACCOUNT = "100000000041"
-PREFIX = "e2e-jm"
-JOB_KEY = "orders"
-GLUE_JOB = "orders-e2e"
-SEVERITIES = ("critical", "warning", "info")
-
-ROOT_TF = """
-terraform {
-  required_version = ">= 1.9"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.80, < 6.0"
-    }
-  }
-}
-
-provider "aws" {
-  region = "us-east-1"
-}
-
-locals {
-  severities = ["critical", "warning", "info"]
-}
-
-# one inbox per severity, subscribed to that severity's topic
-resource "aws_sqs_queue" "inbox" {
-  for_each = toset(local.severities)
-  name     = "PREFIX-inbox-${each.key}"
-}
-
-resource "aws_sqs_queue_policy" "inbox" {
-  for_each  = toset(local.severities)
-  queue_url = aws_sqs_queue.inbox[each.key].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "FromItsTopic"
-      Effect    = "Allow"
-      Principal = { Service = "sns.amazonaws.com" }
-      Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.inbox[each.key].arn
-      Condition = { ArnEquals = { "aws:SourceArn" = module.notifications.topic_arns[each.key] } }
-    }]
-  })
-}
-
-module "notifications" {
-  source = "../modules/notifications"
-
-  name_prefix                     = "PREFIX"
-  kms_key_deletion_window_in_days = 7
-  subscriptions = { for s in local.severities : "inbox-${s}" => {
-    severity = s
-    protocol = "sqs"
-    endpoint = aws_sqs_queue.inbox[s].arn
-  } }
-}
-
-module "job_monitoring" {
-  source = "../modules/job_monitoring"
-
-  name_prefix          = "PREFIX"
-  environment          = "e2e"
-  alarm_topic_arns     = module.notifications.topic_arns
-  alarm_period_seconds = 10
-  create_dashboards    = false
-  alarm_defaults = {
-    # a 10 s window instead of the 25 h one: one evaluation period
-    data_freshness = { evaluation_periods = 1 }
-  }
-  jobs = {
-    JOB_KEY = {
-      glue_job_name           = "GLUE_JOB"
-      schedule_interval_hours = 24
-    }
-  }
-}
-
-output "inbox_urls" {
-  value = { for s, q in aws_sqs_queue.inbox : s => q.id }
-}
-
-output "alarms" {
-  value = module.job_monitoring.alarms
-}
-
-output "event_rule_names" {
-  value = module.job_monitoring.event_rule_names
-}
-
-output "topic_arns" {
-  value = module.notifications.topic_arns
-}
-""".replace("PREFIX", PREFIX).replace("JOB_KEY", JOB_KEY).replace("GLUE_JOB", GLUE_JOB)
-
+pytestmark = pytest.mark.e2e
 
 def alarm_name(signal: str, severity: str) -> str:
     return f"{PREFIX}-{JOB_KEY}-{signal}-{severity}"
@@ -166,12 +66,12 @@ class Inbox:
 
 
 class Scenario:
-    def __init__(self, applied_root: Root, emulator, outputs: dict):
-        self.root, self.emulator, self.outputs = applied_root, emulator, outputs
-        self.cw = emulator.client("cloudwatch", account=ACCOUNT)
-        self.events = emulator.client("events", account=ACCOUNT)
-        sqs = emulator.client("sqs", account=ACCOUNT)
-        self.inboxes = {s: Inbox(sqs, url, s) for s, url in outputs["inbox_urls"].items()}
+    def __init__(self, applied):
+        self.root, self.outputs = applied.root, applied.outputs
+        self.cw = applied.client("cloudwatch")
+        self.events = applied.client("events")
+        sqs = applied.client("sqs")
+        self.inboxes = {s: Inbox(sqs, url, s) for s, url in self.outputs["inbox_urls"].items()}
         self.namespace = "Glue/ETL/e2e"
 
     def poll_all(self) -> None:
@@ -212,23 +112,8 @@ class Scenario:
 
 
 @pytest.fixture(scope="module")
-def scenario(emulator, tmp_path_factory):
-    tree = copy_tree(tmp_path_factory.mktemp("job-alerts"))
-    folder = tree / "e2e_job_alerts"
-    folder.mkdir()
-    (folder / "main.tf").write_text(ROOT_TF)
-    root = Root(folder)
-    root.target_emulator(emulator, account=ACCOUNT)
-    try:
-        root.apply()
-        yield Scenario(root, emulator, root.outputs())
-    finally:
-        try:
-            root.destroy()
-        except Exception:
-            keep = Path(shutil.copytree(folder, Path("/tmp") / f"e2e-job-alerts-{int(time.time())}"))
-            print(f"\ndestroy failed: the root is kept at {keep}", flush=True)
-            raise
+def scenario(job_alerts):
+    return Scenario(job_alerts)
 
 
 def test_failure_event_reaches_the_critical_subscriber_and_the_failure_alarm_fires(scenario):

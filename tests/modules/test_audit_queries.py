@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from harness.athena_local import HIVE_TO_DUCKDB, QUERIES, SCHEMAS, duckdb_for, run_query
-from harness.paths import ROOT
+from harness.settings import ROOT
 
 JOBS = ("customer_import", "orders_daily", "inventory_sync")
 
@@ -166,7 +166,7 @@ def check_queries(audit_root: Path, now: datetime) -> dict[str, list[dict]]:
 
 # -- the tests --------------------------------------------------------------------------------------------
 
-pytestmark = [pytest.mark.python, pytest.mark.xdist_group("glue_jobs")]
+pytestmark = pytest.mark.python
 
 
 @pytest.fixture(scope="module")

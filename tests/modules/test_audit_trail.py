@@ -12,9 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from test_audit_queries import SCHEMAS, check_queries
 
-from harness.paths import ROOT
-
-pytestmark = pytest.mark.xdist_group("examples")
+from harness.settings import ROOT
 
 MODULE = ROOT / "modules" / "audit_trail"
 

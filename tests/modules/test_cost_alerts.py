@@ -11,8 +11,6 @@ import uuid
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("examples")
-
 PLAN_PREFIX = "module.cost_alerts__complete.module.cost_alerts."
 RUNBOOK = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/modules/cost_alerts/README.md#runbook"
 

@@ -2,9 +2,7 @@
 
 plan:     the example's alarms follow the alarm policy (names, severities, runbook links; actions are checked
           on the applied state, the topics' ARNs being unknown at plan time); its dashboards fit CloudWatch's
-          limits without overlapping widgets; a root with 12 jobs and small dashboard_limits is split into pages.
-negative: the validations that refer to other inputs (Terraform checks those in the plan walk only, so they
-          cannot share the one-plan negative bundle) are planned in a bundle of their own.
+          limits without overlapping widgets; the paging example (12 jobs, small dashboard_limits) is split into pages.
 apply:    on the emulator, every alarm notifies (alarm and OK) exactly the topic of its severity, composites name
           their children by ARN, the failure rules match the job's failure states and notify through an input
           transformer, the dashboards are stored as planned; the whole applied state passes the policy.
@@ -13,15 +11,11 @@ apply:    on the emulator, every alarm notifies (alarm and OK) exactly the topic
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from policy import check_alarm_policy, count_alarms
 
-from harness.terraform import Root, copy_tree, terraform_binary
 from tools.dashboard_preview import load_bodies, metric_count, outside_grid, overlaps
-
-pytestmark = pytest.mark.xdist_group("examples")
 
 KEY = "module.job_monitoring__complete"
 MODULE = f"{KEY}.module.job_monitoring"
@@ -48,7 +42,7 @@ def _limits_ok(bodies: dict[str, dict]) -> list[str]:
 
 @pytest.mark.plan
 def test_example_alarms_follow_the_policy_at_plan(examples_plan):
-    doc = examples_plan._raw
+    doc = examples_plan.doc
     assert count_alarms(doc, MODULE) == 36
     problems = check_alarm_policy(doc, allow_unknown_actions=True, address_prefix=MODULE)
     assert not problems, "\n".join(problems)
@@ -56,7 +50,7 @@ def test_example_alarms_follow_the_policy_at_plan(examples_plan):
 
 @pytest.mark.plan
 def test_example_dashboards_are_within_limits_and_do_not_overlap(examples_plan):
-    bodies = {n: b for n, b in load_bodies(examples_plan._raw).items() if n.startswith("ex-job-monitoring-complete")}
+    bodies = {n: b for n, b in load_bodies(examples_plan.doc).items() if n.startswith("ex-job-monitoring-complete")}
     assert set(bodies) == {"ex-job-monitoring-complete-etl-main", "ex-job-monitoring-complete-etl-metrics"}
     assert not _limits_ok(bodies)
     main = bodies["ex-job-monitoring-complete-etl-main"]["widgets"]
@@ -77,43 +71,11 @@ def test_example_dashboards_are_within_limits_and_do_not_overlap(examples_plan):
     assert any("ApproximateNumberOfMessagesVisible" in json.dumps(w) for w in custom)
 
 
-PAGING_ROOT = """
-module "job_monitoring" {
-  source = "../modules/job_monitoring"
-
-  name_prefix      = "pg-jm"
-  environment      = "pg"
-  alarm_topic_arns = {
-    critical = "arn:aws:sns:us-east-1:100000000003:pg-critical"
-    warning  = "arn:aws:sns:us-east-1:100000000003:pg-warning"
-    info     = "arn:aws:sns:us-east-1:100000000003:pg-info"
-  }
-  dlq_queue_names  = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12"]
-  # small limits: 2 jobs per metrics page (20 widgets), 5 per main page (5 alarms per widget), DLQ widgets
-  # of 5 queues (10 metrics per widget)
-  dashboard_limits = { widgets = 20, alarms_per_widget = 5, metrics_per_widget = 10 }
-  jobs             = { for i in range(12) : format("job%02d", i) => { schedule_interval_hours = 24 } }
-}
-
-output "dashboard_names" {
-  value = module.job_monitoring.dashboard_names
-}
-"""
-
-
 @pytest.mark.plan
-def test_dashboards_split_into_pages_before_the_limits(emulator, tmp_path_factory):
-    tree = copy_tree(tmp_path_factory.mktemp("paging"))
-    folder = tree / "paging"
-    folder.mkdir()
-    (folder / "main.tf").write_text(
-        'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = ">= 5.80, < 6.0" }\n'
-        '  }\n}\n\nprovider "aws" {\n  region = "us-east-1"\n}\n' + PAGING_ROOT)
-    root = Root(folder)
-    root.target_emulator(emulator, account="100000000003")
-    plan = root.plan(cache=True)
-    bodies = load_bodies(plan._raw)
-    names = plan._raw["planned_values"]["outputs"]["dashboard_names"]["value"]
+def test_dashboards_split_into_pages_before_the_limits(examples_plan):
+    """modules/job_monitoring/examples/paging: 12 jobs and small dashboard_limits (planned only)."""
+    bodies = {n: b for n, b in load_bodies(examples_plan.doc).items() if n.startswith("pg-jm-")}
+    names = examples_plan.output_values["job_monitoring__paging"]["dashboard_names"]
     main = sorted(n for n in bodies if "-etl-main" in n)
     metrics = sorted(n for n in bodies if "-etl-metrics" in n)
     # metrics pages: 20 widgets - header, 3 DLQ widgets (5 queues each) and the alarm widget leave room for
@@ -196,9 +158,7 @@ def test_dashboards_are_stored_as_planned(applied_examples, example):
 
 def test_applied_state_passes_the_alarm_policy(applied_examples):
     root = applied_examples.root
-    shown = subprocess.run([str(terraform_binary()), "show", "-json"], cwd=root.path, env=root.env,
-                           capture_output=True, text=True, check=True).stdout
-    doc = json.loads(shown)
+    doc = json.loads(root.run("show", "-json").stdout)
     assert count_alarms(doc, MODULE) == 36
     problems = check_alarm_policy(doc, address_prefix=MODULE)
     assert not problems, "\n".join(problems)

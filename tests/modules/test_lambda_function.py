@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-pytestmark = [pytest.mark.apply, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.apply
 NAMES = ("remediation", "weekly_report", "health_check")
 
 

@@ -13,8 +13,6 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("examples")
-
 MODULE = "notifications"
 SEVERITIES = ("critical", "warning", "info")
 PUBLISHER_SERVICES = {"cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com",
@@ -138,50 +136,7 @@ def test_a_published_alert_reaches_the_subscriber_queue(applied_examples, out):
 
 
 @pytest.mark.plan
-def test_create_false_creates_nothing(tmp_path_factory, emulator):
-    changes, outputs = plan_disabled(MODULE, ARGS_DISABLED, tmp_path_factory, emulator)
-    assert changes == []
+def test_create_false_creates_nothing(examples_plan):
+    outputs = examples_plan.output_values["notifications__disabled"]["all"]
     assert outputs["topic_arns"] == {} and outputs["subscription_arns"] == {}
     assert outputs["kms_key_arn"] is None and outputs["kms_key_id"] is None
-
-
-# -- create = false -------------------------------------------------------------------------------------
-
-ARGS_DISABLED = """
-  create      = false
-  name_prefix = "disabled"
-  subscriptions = {
-    oncall = { severity = "critical", protocol = "email", endpoint = "oncall@example.com" }
-  }
-"""
-
-DISABLED_ROOT = """
-module "disabled" {
-  source = "../modules/%(module)s"
-%(args)s
-}
-
-output "all" {
-  value = module.disabled
-}
-"""
-
-
-def plan_disabled(module: str, args: str, tmp_path_factory, emulator):
-    """Plan the module alone with create = false, in a minimal tree (the plan is cached by its content)."""
-    import shutil
-
-    from harness.bundle import PROVIDER_REQUIREMENT
-    from harness.paths import ROOT
-    from harness.terraform import COPY_IGNORE, Root
-
-    base = tmp_path_factory.mktemp(f"disabled-{module}")
-    shutil.copytree(ROOT / "modules" / module, base / "modules" / module, ignore=COPY_IGNORE)
-    (base / "root").mkdir()
-    (base / "root" / "main.tf").write_text(PROVIDER_REQUIREMENT + 'provider "aws" {\n  region = "us-east-1"\n}\n'
-                                           + DISABLED_ROOT % {"module": module, "args": args})
-    root = Root(base / "root")
-    root.target_emulator(emulator, account="100000000004")
-    plan = root.plan(cache=True)
-    changes = [a for a, rc in plan.resource_changes.items() if rc["change"]["actions"] not in (["no-op"], ["read"])]
-    return changes, plan._raw["planned_values"]["outputs"]["all"]["value"]

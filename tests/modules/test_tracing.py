@@ -11,8 +11,6 @@ import uuid
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("examples")
-
 PLAN_PREFIX = "module.tracing__complete.module.tracing."
 
 
@@ -108,7 +106,7 @@ def test_planned_job_policy_adds_the_key_through_xray_only(examples_plan):
     if address in examples_plan.resource_changes:  # read at apply: the key is created in the same run
         doc = examples_plan.resource_changes[address]["change"]["after"]
     else:  # the bundle is applied already: read during the plan, it is in the refreshed state
-        doc = _state_values(examples_plan._raw["prior_state"]["values"]["root_module"], address)
+        doc = _state_values(examples_plan.doc["prior_state"]["values"]["root_module"], address)
     statements = {s["sid"]: s for s in doc["statement"]}
     assert set(statements) == {"SendTraceSegments", "EncryptTracesThroughXRay"}
     assert statements["SendTraceSegments"]["actions"] == ["xray:PutTraceSegments"]

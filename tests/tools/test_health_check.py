@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from harness.paths import ROOT
+from harness.settings import ROOT
 from lambda_src.common import aws
 
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Glue/ETL/test/Operations")
