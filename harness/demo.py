@@ -70,7 +70,8 @@ def step_apply(demo: Demo) -> None:
     inbox_arn = sqs.get_queue_attributes(QueueUrl=demo.inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     BUILD.mkdir(parents=True, exist_ok=True)
     demo.root = on_emulator("dev", demo.emu, account=ACCOUNT)  # the state `make plan ENV=dev` sees too
-    tf_vars = {  # the emulator's 10 s alarm periods come with the root (harness.gaps.EMULATOR_SETTINGS)
+    tf_vars = {
+        "alarm_period_seconds": 10,  # LocalStack evaluates an alarm once per period: seconds instead of minutes
         "alert_subscriptions": {"demo_inbox": {"severity": "critical", "protocol": "sqs", "endpoint": inbox_arn}},
     }
     started = time.monotonic()

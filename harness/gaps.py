@@ -64,17 +64,3 @@ def plan_values(root: Path) -> dict[str, bool]:
     """The gap variables of a root, switched on: plans create nothing, so they cover the gaps too."""
     return {gap: True for gap in gaps_of(root)}
 
-
-# Settings a root runs with on the emulator, when it declares the variable (what AWS would differ in).
-EMULATOR_SETTINGS: dict[str, tuple[object, str]] = {
-    "alarm_period_seconds": (
-        10,
-        "LocalStack evaluates an alarm once per period: 10 s instead of AWS's 60 s makes alarms move within "
-        "seconds on the emulator (the plans, `make cost` and AWS keep 60 s)",
-    ),
-}
-
-
-def emulator_settings(root: Path) -> dict[str, object]:
-    declared = hcl.read(root).variables
-    return {name: value for name, (value, _why) in EMULATOR_SETTINGS.items() if name in declared}

@@ -116,7 +116,9 @@ class RootLifecycle:
             if self.root is None:
                 return []
         try:
-            self.root.destroy(tf_vars=self._tf_vars)
+            # no refresh: the emulator holds exactly what the state says (nothing else writes there), and the
+            # refresh walk would read every resource once more; the leftovers check below proves the result
+            self.root.destroy(tf_vars=self._tf_vars, refresh=False)
         except Exception as exc:
             raise RuntimeError(f"destroy of {self.name} failed; the root is kept at {self.root.path}:\n"
                                f"{''.join(traceback.format_exception_only(exc))[-4000:]}") from None

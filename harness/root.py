@@ -207,15 +207,15 @@ class Root:
 
     def target_emulator(self, emu, account: str, state_path: Path | None = None, tf_vars: dict | None = None,
                         as_on_aws: bool = False) -> None:
-        """Write the provider/backend override and the emulator tfvars: the gaps switched off and the emulator
-        settings (harness.gaps), plus `tf_vars`. `as_on_aws` writes no tfvars: the root plans as on AWS."""
+        """Write the provider/backend override and the emulator tfvars: the gaps switched off (harness.gaps),
+        plus `tf_vars`. `as_on_aws` writes no tfvars: the root plans as on AWS."""
         config = hcl.read(self.path)
         override = provider_override(emu, access_key=account, aliases=config.provider_aliases or [None])
         if config.has_backend:
             self.state_file = Path(state_path or self.path / "terraform.tfstate")
             override += f'terraform {{\n  backend "local" {{\n    path = "{self.state_file}"\n  }}\n}}\n'
         (self.path / "emulator_override.tf").write_text(override)
-        values = {} if as_on_aws else gaps.emulator_values(self.path) | gaps.emulator_settings(self.path)
+        values = {} if as_on_aws else gaps.emulator_values(self.path)
         values |= {k: v for k, v in (tf_vars or {}).items() if k in config.variables}
         if values:
             (self.path / "emulator.auto.tfvars.json").write_text(json.dumps(values, indent=2))
@@ -262,9 +262,9 @@ class Root:
         return [Change(rc["address"], rc["change"]["actions"]) for rc in plan.resource_changes.values()
                 if rc["change"]["actions"] not in (["no-op"], ["read"])]
 
-    def destroy(self, tf_vars: dict | None = None, parallelism: int = 10) -> str:
+    def destroy(self, tf_vars: dict | None = None, parallelism: int = 10, refresh: bool = True) -> str:
         self.init()
-        return self.tf.destroy(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism))
+        return self.tf.destroy(tf_vars=_cli_vars(tf_vars), parallelism=str(parallelism), refresh=refresh)
 
     def outputs(self) -> dict:
         return dict(self.tf.output().items())

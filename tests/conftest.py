@@ -4,12 +4,14 @@ How a run goes (`make test`):
 1. `pytest_configure` starts the emulator of this run (LocalStack + moto; it dies with pytest).
 2. Collection: each test's background needs are read from the fixtures it asks for (`examples_plan`,
    `negative_diagnostics`, `static_verdicts`, `applied_examples`, `environment` with its parameter,
-   `job_alerts`, `readme_sequence`). The tests are put in the order their needs will be ready: first the
-   ones that need nothing (Python, ruff, README tables), then plans, then applied roots.
+   the e2e scenarios, `readme_sequence`). The tests are put in the order their needs will be
+   ready: first the ones that need nothing (Python, ruff, README tables), then plans, then applied roots.
 3. `pytest_collection_finish` starts every needed background task at once (harness.lifecycle): the cached
-   plans, validate and checkov, and the applies of the examples bundle, prod, the job-alerts root and the
-   README sequence (dev and staging through the Makefile on an emulator of their own). Each root is
-   applied in its own emulator account, so they run side by side.
+   plans, validate and checkov, and the applies of the examples bundle, prod and the README sequence (dev
+   and staging through the Makefile on an emulator of their own). Each root is applied in its own emulator
+   account, so they run side by side. The slow end-to-end paths (waiting for
+   the emulator to evaluate alarms and deliver notifications) run in the background too, as soon as their
+   root is applied (tests/e2e/scenarios.py); their tests assert on what they recorded.
 4. A root is destroyed as soon as its last test has run; `test_destroy.py` checks, at the end, that each
    destroy left nothing behind. Whatever a run leaves undone is finished in `pytest_sessionfinish`.
 """
@@ -34,11 +36,18 @@ from harness.sequence import ReadmeSequence
 EXAMPLES_ACCOUNT = "100000000001"
 NEGATIVE_ACCOUNT = "100000000002"
 PROD_ACCOUNT = "100000000013"
-JOB_ALERTS_ACCOUNT = "100000000041"
 
 # Background work, by the fixture that waits for it, in the order the tests that need it run.
 BACKGROUND = ("static_verdicts", "examples_plan", "negative_diagnostics", "applied_examples", "environment:prod",
-              "job_alerts", "environment:staging", "environment:dev", "readme_sequence", "destroyed")
+              "localstack_differential", "job_alerts_record", "dlq_alert", "environment:staging",
+              "environment:dev", "readme_sequence", "destroyed")
+# The slow end-to-end paths (tests/e2e/scenarios.py): fixture -> the root they run on (None: the emulator alone)
+# and the function that runs them, in the background, as soon as that root is applied.
+SCENARIOS = {
+    "dlq_alert": ("environment:prod", "dlq_alert"),
+    "job_alerts_record": ("applied_examples", "job_alerts"),
+    "localstack_differential": (None, "localstack_differential"),
+}
 
 
 @dataclass
@@ -106,6 +115,11 @@ def start_background(suite: Suite, wanted: set[str], items) -> None:
     emu, tree = suite.emulator, suite.tree
     examples = discover_examples()
     users = {name: sum(name in suite.needs[i.nodeid] for i in items) for name in wanted}
+    for scenario in wanted & SCENARIOS.keys():  # a scenario keeps its root applied until it has run
+        root = SCENARIOS[scenario][0]
+        if root:
+            wanted.add(root)
+            users[root] = users.get(root, 0) + 1
 
     if "static_verdicts" in wanted:
         validate_tree = suite.run_dir / "validate-tree"
@@ -122,8 +136,8 @@ def start_background(suite: Suite, wanted: set[str], items) -> None:
                                     lambda root: root.target_emulator(emu, account=NEGATIVE_ACCOUNT))
         suite.tasks["negative_diagnostics"] = Task("negative plans", negative).start()
 
-    def lifecycle(name, make_root, account, prefixes):
-        suite.roots[name] = RootLifecycle(name, make_root, emu, account, prefixes)
+    def lifecycle(name, make_root, account, prefixes, tf_vars=None):
+        suite.roots[name] = RootLifecycle(name, make_root, emu, account, prefixes, tf_vars)
         suite.roots[name].users = users[name]
         suite.roots[name].start()
 
@@ -138,16 +152,29 @@ def start_background(suite: Suite, wanted: set[str], items) -> None:
             root = Root(tree / "environments" / "prod")
             root.target_emulator(emu, account=PROD_ACCOUNT, state_path=tree / "prod.tfstate")
             return root
-        lifecycle("environment:prod", prod_root, PROD_ACCOUNT, ("glue-etl-prod", "audit_trail_prod"))
-    if "job_alerts" in wanted:
-        from e2e.job_alerts_root import job_alerts_root
+        # 10 s alarm periods: LocalStack evaluates once per period, and the DLQ scenario waits for an alarm
+        lifecycle("environment:prod", prod_root, PROD_ACCOUNT, ("glue-etl-prod", "audit_trail_prod"),
+                  {"alarm_period_seconds": 10})
+    for scenario in sorted(wanted & SCENARIOS.keys()):
+        root_name, function = SCENARIOS[scenario]
+        suite.tasks[scenario] = Task(scenario, lambda r=root_name, f=function: run_scenario(suite, r, f)).start()
 
-        lifecycle("job_alerts", lambda: job_alerts_root(tree, emu, JOB_ALERTS_ACCOUNT), JOB_ALERTS_ACCOUNT,
-                  ("e2e-jm",))
     sequence_envs = {env: users.get(f"environment:{env}", 0) for env in ("staging", "dev")}
     if any(sequence_envs.values()) or "readme_sequence" in wanted:
         suite.sequence = ReadmeSequence(suite.run_dir / "readme-sequence", sequence_envs)
         suite.tasks["readme_sequence"] = Task("the README sequence", suite.sequence.run).start()
+
+
+def run_scenario(suite: Suite, root_name: str | None, function: str):
+    from e2e import scenarios
+
+    if root_name is None:
+        return getattr(scenarios, function)(suite.emulator)
+    root = suite.roots[root_name]
+    try:
+        return getattr(scenarios, function)(root.wait())
+    finally:
+        root.release()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -267,8 +294,18 @@ def environment(request, suite):
 
 
 @pytest.fixture(scope="session")
-def job_alerts(suite):
-    return suite.roots["job_alerts"].wait()
+def dlq_alert(suite):
+    return suite.tasks["dlq_alert"].result()
+
+
+@pytest.fixture(scope="session")
+def job_alerts_record(suite):
+    return suite.tasks["job_alerts_record"].result()
+
+
+@pytest.fixture(scope="session")
+def localstack_differential(suite):
+    return suite.tasks["localstack_differential"].result()
 
 
 @pytest.fixture(scope="session")

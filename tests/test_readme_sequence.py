@@ -9,6 +9,8 @@ The environment tests of dev and staging run on the two environments this sequen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.apply
@@ -41,6 +43,10 @@ def test_destroy_of_dev_destroys_dev(readme_sequence):
 def test_emulator_down_leaves_no_emulator_process(readme_sequence):
     down = readme_sequence.step("make emulator-down")
     assert down.returncode == 0, down.output
+    started = readme_sequence.step("make emulator-up").emulator[2]
+    alive = [pid for pid in started if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+    assert not alive, f"make emulator-down left the processes {alive} of make emulator-up"
+    # the machine as a whole (another test run or session on the same machine would disturb this count)
     assert readme_sequence.processes_after == readme_sequence.processes_before, (
         f"emulator processes on the machine: {readme_sequence.processes_before} before the sequence, "
         f"{readme_sequence.processes_after} after make emulator-down\n{down.output}")
@@ -51,3 +57,10 @@ def test_each_destroy_leaves_nothing_of_its_environment(readme_sequence):
     assert step.left == [], f"make destroy ENV=staging left {step.left}\n{step.output[-3000:]}"
     everything = readme_sequence.step("make destroy ENV=dev").left
     assert everything == [], f"after both destroys the account still holds {everything}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"

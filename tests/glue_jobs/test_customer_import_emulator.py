@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import secrets
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -395,41 +392,3 @@ def test_failed_run_still_sends_every_signal(aws, run_job, sample_input, tmp_pat
     ]
     assert not aws.objects(bucket, "audit/data_quality_events/")
     assert aws.drain(queue, 1, timeout=2) == []
-
-
-# -- the command line ---------------------------------------------------------------------------------------
-
-
-def test_the_example_runs_with_one_command_against_the_emulator(aws, tmp_path):
-    """What `make demo` runs: a separate process, boto3 pointed at the emulator by environment variables."""
-    bucket, queue = aws.new_bucket(), aws.new_queue()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **aws.emulator.shell_env(aws.account)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "glue_jobs.examples.customer_import",
-        "--environment",
-        "dev",
-        "--input_path",
-        str(tmp_path / "raw"),
-        "--output_path",
-        str(tmp_path / "silver"),
-        "--audit_uri",
-        f"s3://{bucket}/audit",
-        "--dlq_queue_url",
-        queue,
-        "--generate_sample",
-        "300",
-        "--sample_bad_every",
-        "50",
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
-    lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert lines[0]["event"] == "job_started" and lines[-1]["event"] == "job_completed_successfully"
-    bad = sum(sample_data.expected_bad_rows(300, 50).values())
-    assert lines[-1]["row_count"] == 300 - bad
-    keys = aws.objects(bucket, "audit/")
-    assert sum("/job_events/" in k for k in keys) == 3 and sum("/data_quality_events/" in k for k in keys) == 1
-    assert len(aws.drain(queue, bad)) == bad
-    assert aws.trace_documents(lines[-1]["trace_id"])

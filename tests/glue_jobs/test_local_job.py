@@ -45,7 +45,8 @@ def test_given_resources_are_kept_and_missing_ones_made(aws_emulator):
 
 def test_the_example_runs_against_the_emulator_without_importing_it(aws_emulator, tmp_path):
     """What `make job` does, in a separate process whose emulator is the suite's; the job module itself never
-    imports the harness (boto3 reads the AWS_ENDPOINT_URL* variables local_job exports)."""
+    imports the harness (boto3 reads the AWS_ENDPOINT_URL* variables local_job exports). Every signal of the
+    run lands: the log lines, the audit events, the trace, the bounded rejected records."""
     script = (
         "import json, sys\n"
         "from harness import emulator, local_job\n"
@@ -61,11 +62,18 @@ def test_the_example_runs_against_the_emulator_without_importing_it(aws_emulator
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines[-1]["event"] == "job_completed_successfully"
+    assert lines[0]["event"] == "job_started" and lines[-1]["event"] == "job_completed_successfully"
     run_id = lines[-1]["job_run_id"]
 
     bad = sum(sample_data.expected_bad_rows(300, 50).values())
+    assert lines[-1]["row_count"] == 300 - bad
     s3 = aws_emulator.client("s3")
+    run_events = [o["Key"] for o in s3.list_objects_v2(Bucket=local_job.DEMO_BUCKET, Prefix="audit/").get(
+        "Contents", []) if run_id in o["Key"] and "/rejected/" not in o["Key"]]
+    assert sum("/job_events/" in k for k in run_events) == 3, run_events
+    assert sum("/data_quality_events/" in k for k in run_events) == 1, run_events
+    xray = aws_emulator.client("xray")
+    assert xray.batch_get_traces(TraceIds=[lines[-1]["trace_id"]])["Traces"], "no trace reached X-Ray"
     prefix = f"audit/rejected/job_name=customer_import/job_run_id={run_id}/"
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=local_job.DEMO_BUCKET, Prefix=prefix).get("Contents", [])]
     stored = sum(
