@@ -10,12 +10,11 @@ data "aws_region" "current" {}
 locals {
   account   = data.aws_caller_identity.current.account_id
   partition = data.aws_partition.current.partition
-  root_arn  = "arn:${local.partition}:iam::${local.account}:root"
 
   bucket         = coalesce(var.bucket_name, "${var.name_prefix}-audit-${local.account}")
   bucket_arn     = "arn:${local.partition}:s3:::${local.bucket}"
   results_prefix = "athena-results"
-  kms_key_arn    = var.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  kms_key_arn    = var.create_kms_key ? try(module.kms_key[0].kms_key_arn, null) : var.kms_key_arn
 
   # The tables: their columns are the contract's fields (schemas/*.json, read by the tests as well).
   tables = var.create ? {
@@ -32,51 +31,30 @@ locals {
   tags = merge(var.tags, { Module = "audit_trail" }) # also the tag moto's Athena needs on a workgroup
 }
 
-# -- the key --------------------------------------------------------------------------------------------
+# -- the key (unless one is given: the composition's environment key) ------------------------------------
 
-data "aws_iam_policy_document" "kms" {
-  count = var.create && var.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms_key"
+  count  = var.create && var.create_kms_key ? 1 : 0
 
-  #checkov:skip=CKV_AWS_109:a key policy's Resource "*" is the key itself
-  #checkov:skip=CKV_AWS_111:a key policy's Resource "*" is the key itself
-  #checkov:skip=CKV_AWS_356:a key policy's Resource "*" is the key itself
-  statement {
-    # Administration and use for the account's IAM principals that their IAM policies allow (the
-    # writer_policy_json and reader_policy_json outputs), every action named.
-    sid    = "AccountPrincipalsPerTheirIamPolicies"
-    effect = "Allow"
-    actions = [
-      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-      "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
-      "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
-      "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
-      "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
-      "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-    ]
-    resources = ["*"]
+  name_prefix        = var.name_prefix
+  name               = "audit-trail"
+  description        = "${var.name_prefix}: audit trail (S3 events, Athena results)"
+  publisher_services = []
+  via_services       = ["s3"] # the writers and readers (writer_policy_json, reader_policy_json) reach it through S3
 
-    principals {
-      type        = "AWS"
-      identifiers = [local.root_arn]
-    }
-  }
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = local.tags
 }
 
-resource "aws_kms_key" "this" {
-  count = var.create && var.create_kms_key ? 1 : 0
-
-  description             = "${var.name_prefix}: audit trail (S3 events, Athena results)"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms[0].json
-  tags                    = local.tags
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this[0]
 }
 
-resource "aws_kms_alias" "this" {
-  count = var.create && var.create_kms_key ? 1 : 0
-
-  name          = "alias/${var.name_prefix}-audit-trail"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this[0]
 }
 
 # -- the bucket -----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ variable "create" {
   description = "Create anything at all. false plans nothing."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "create_athena_named_queries" {
@@ -15,8 +16,8 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,37}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-39 lowercase letters, digits or dashes, starting with a letter and not ending with a dash (it starts the S3 bucket name)."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
   }
 }
 
@@ -118,6 +119,7 @@ variable "transitions" {
   description = "Storage class transitions of the audit events: days after creation by class (STANDARD_IA >= 30 days, GLACIER_IR, GLACIER, DEEP_ARCHIVE), each before expiration_days. Empty by default: the per-run JSON-lines objects are mostly under S3's 128 KB transition minimum and would not move (and transitions are billed per object)."
   type        = map(number)
   default     = {}
+  nullable    = false
 
   validation {
     condition     = alltrue([for c in keys(var.transitions) : contains(["STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], c)])
@@ -152,7 +154,8 @@ variable "partition_years" {
     from = number
     to   = number
   })
-  default = { from = 2024, to = 2099 }
+  default  = { from = 2024, to = 2099 }
+  nullable = false
 
   validation {
     condition     = var.partition_years.from >= 2000 && var.partition_years.to <= 2999 && var.partition_years.from <= var.partition_years.to
@@ -175,4 +178,5 @@ variable "tags" {
   description = "Tags merged into every taggable resource."
   type        = map(string)
   default     = {}
+  nullable    = false
 }

@@ -151,7 +151,7 @@ data "aws_iam_policy_document" "this" {
 resource "aws_kms_key" "this" {
   count = var.create ? 1 : 0
 
-  description             = "${var.name_prefix}: everything the environment's monitoring encrypts"
+  description             = coalesce(var.description, "${var.name_prefix}: everything the environment's monitoring encrypts")
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_in_days
   policy                  = data.aws_iam_policy_document.this[0].json
@@ -161,6 +161,6 @@ resource "aws_kms_key" "this" {
 resource "aws_kms_alias" "this" {
   count = var.create ? 1 : 0
 
-  name          = "alias/${var.name_prefix}"
+  name          = var.name == null ? "alias/${var.name_prefix}" : "alias/${var.name_prefix}-${var.name}"
   target_key_id = aws_kms_key.this[0].key_id
 }

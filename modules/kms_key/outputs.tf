@@ -9,7 +9,7 @@ output "kms_key_id" {
 }
 
 output "kms_key_alias" {
-  description = "The key's alias: alias/<name_prefix>."
+  description = "The key's alias: alias/<name_prefix>[-<name>]."
   value       = try(aws_kms_alias.this[0].name, null)
 }
 

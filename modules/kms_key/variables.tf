@@ -15,6 +15,23 @@ variable "name_prefix" {
   }
 }
 
+variable "name" {
+  description = "What the key is for, after the prefix in its alias: alias/<name_prefix>-<name>. null = alias/<name_prefix> (an environment's one key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.name == null || can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", var.name))
+    error_message = "name must be null or 1-64 lowercase letters, digits, '_' or '-', starting with a letter or digit; got ${jsonencode(var.name)}."
+  }
+}
+
+variable "description" {
+  description = "Description of the key. null = \"<name_prefix>: everything the environment's monitoring encrypts\"."
+  type        = string
+  default     = null
+}
+
 variable "publisher_services" {
   description = "AWS services that publish to the environment's encrypted topics and queues, with aws:SourceAccount = this account: CloudWatch (alarms), EventBridge (rules), Budgets, Cost Anomaly Detection (costalerts), SNS (deliveries to encrypted queues)."
   type        = list(string)
@@ -22,8 +39,8 @@ variable "publisher_services" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for s in var.publisher_services : contains(["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com", "sns.amazonaws.com"], s)])
-    error_message = "publisher_services may hold cloudwatch.amazonaws.com, events.amazonaws.com, budgets.amazonaws.com, costalerts.amazonaws.com and sns.amazonaws.com; got ${jsonencode(var.publisher_services)}."
+    condition     = alltrue([for s in var.publisher_services : can(regex("^[a-z0-9][a-z0-9.-]*\\.amazonaws\\.com$", s))])
+    error_message = "publisher_services must be AWS service principals of the form <service>.amazonaws.com (e.g. cloudwatch.amazonaws.com); got ${jsonencode(var.publisher_services)}."
   }
 }
 

@@ -2,18 +2,6 @@
 # JSON log lines into the JobsStarted/JobsSucceeded/JobsFailed counts of docs/metrics.md, and the saved
 # Logs Insights queries of the monitoring guide.
 
-data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_partition" "current" {
-  count = var.create ? 1 : 0
-}
-
-data "aws_region" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
   # What PutRetentionPolicy accepts (also read by the validations).
   valid_retention_days = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
@@ -24,10 +12,6 @@ locals {
     "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
     "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
   ]
-
-  account_id = try(data.aws_caller_identity.current[0].account_id, "")
-  partition  = try(data.aws_partition.current[0].partition, "aws")
-  region     = try(data.aws_region.current[0].name, "")
 
   retention_in_days = coalesce(var.retention_in_days, lookup(var.retention_days_by_environment, var.environment, 30))
   metric_namespace  = coalesce(var.metric_namespace, "Glue/ETL/${var.environment}")
@@ -43,11 +27,9 @@ locals {
     log_group_class   = g.log_group_class
   } } : {}
   all_log_group_names = concat(values(local.glue_log_groups), keys(var.extra_log_groups))
-  # Known before apply: the key policy names the log groups it may encrypt.
-  log_group_arns = [for n in local.all_log_group_names : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${n}"]
 
   create_kms_key = var.create && var.create_kms_key
-  kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? try(module.kms_key[0].kms_key_arn, null) : var.kms_key_arn
 
   # The job log: a reference to the log group when this module creates it (so filters wait for it).
   job_log_group = coalesce(var.job_log_group_name, local.glue_log_groups["output"])
@@ -120,94 +102,31 @@ locals {
   query_strings = { for k, q in local.queries : k => trimspace(q) }
 }
 
-# -- the key --------------------------------------------------------------------------------------------
+# -- the key (unless one is given: the composition's environment key) ------------------------------------
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_109:a key policy: Resource "*" is this key only, and PutKeyPolicy is key administration by the owning account
-  #checkov:skip=CKV_AWS_111:a key policy: Resource "*" is this key only; the writers are named principals or conditioned services
-  #checkov:skip=CKV_AWS_356:a key policy: Resource "*" is this key only (a key policy cannot name its own ARN before the key exists)
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms_key"
+  count  = local.create_kms_key ? 1 : 0
 
-  statement {
-    sid    = "AccountAdministersTheKey"
-    effect = "Allow"
-    # every action named (no kms:*); using the key is left to CloudWatch Logs below
-    actions = [
-      "kms:CancelKeyDeletion",
-      "kms:CreateAlias",
-      "kms:DeleteAlias",
-      "kms:DescribeKey",
-      "kms:DisableKey",
-      "kms:DisableKeyRotation",
-      "kms:EnableKey",
-      "kms:EnableKeyRotation",
-      "kms:GetKeyPolicy",
-      "kms:GetKeyRotationStatus",
-      "kms:ListAliases",
-      "kms:ListGrants",
-      "kms:ListKeyPolicies",
-      "kms:ListKeyRotations",
-      "kms:ListResourceTags",
-      "kms:PutKeyPolicy",
-      "kms:RevokeGrant",
-      "kms:RotateKeyOnDemand",
-      "kms:ScheduleKeyDeletion",
-      "kms:TagResource",
-      "kms:UntagResource",
-      "kms:UpdateAlias",
-      "kms:UpdateKeyDescription",
-    ]
-    resources = ["*"] # in a key policy, "*" is this key
+  name_prefix        = var.name_prefix
+  name               = "logs"
+  description        = "Encrypts the ${var.name_prefix} Glue log groups (CloudWatch Logs)"
+  log_group_names    = local.all_log_group_names # CloudWatch Logs may use the key for these groups only
+  publisher_services = []
+  via_services       = []
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid    = "CloudWatchLogsEncryptsTheseLogGroups"
-    effect = "Allow"
-    actions = [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    # the service uses the key only for these log groups of this account
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = local.log_group_arns
-    }
-  }
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = var.tags
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  description             = "Encrypts the ${var.name_prefix} Glue log groups (CloudWatch Logs)"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms[0].json
-  tags                    = var.tags
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this[0]
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/${var.name_prefix}-logs"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this[0]
 }
 
 # -- the log groups -------------------------------------------------------------------------------------

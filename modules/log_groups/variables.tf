@@ -20,8 +20,8 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9_-]{0,46}[A-Za-z0-9])?$", var.name_prefix))
-    error_message = "name_prefix must be 1-48 letters, digits, '-' or '_', starting and ending with a letter or digit; got \"${var.name_prefix}\"."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
   }
 }
 

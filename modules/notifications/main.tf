@@ -1,5 +1,5 @@
-# Alert topics, one per severity, encrypted with a customer-managed KMS key that the AWS services which
-# raise alerts (CloudWatch alarms, EventBridge rules, Budgets, Cost Anomaly Detection) are allowed to use.
+# Alert topics, one per severity, encrypted with a customer-managed KMS key (modules/kms_key) that the AWS
+# services which raise alerts (CloudWatch alarms, EventBridge rules, Budgets, Cost Anomaly Detection) may use.
 # The AWS-managed alias/aws/sns key cannot be used for this: its policy cannot be changed, so those
 # services' publishes fail silently.
 
@@ -31,39 +31,8 @@ locals {
   root_arn   = "arn:${local.partition}:iam::${local.account_id}:root"
 
   create_kms_key = var.create && var.create_kms_key
-  kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? try(module.kms_key[0].kms_key_arn, null) : var.kms_key_arn
   topics         = var.create ? toset(var.severities) : toset([])
-
-  # Key administration for the account's IAM principals, every action named (no kms:*). Using the key to
-  # encrypt or decrypt is not in this list: only the publisher services and kms_key_user_arns may.
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:DisableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKey",
-    "kms:EnableKeyRotation",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListAliases",
-    "kms:ListGrants",
-    "kms:ListKeyPolicies",
-    "kms:ListKeyRotations",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:RevokeGrant",
-    "kms:RotateKeyOnDemand",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:UpdateAlias",
-    "kms:UpdateKeyDescription",
-  ]
-
-  # What a publisher needs on the key of an encrypted topic.
-  kms_publish_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
 
   # Topic management for the owning account, every action named (the topic's default policy, minus "*").
   topic_owner_actions = [
@@ -78,78 +47,31 @@ locals {
   ]
 }
 
-# -- the key --------------------------------------------------------------------------------------------
+# -- the key (unless one is given: the composition's environment key) ------------------------------------
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_109:a key policy: Resource "*" is this key only, and PutKeyPolicy is key administration by the owning account
-  #checkov:skip=CKV_AWS_111:a key policy: Resource "*" is this key only; the writers are named principals or conditioned services
-  #checkov:skip=CKV_AWS_356:a key policy: Resource "*" is this key only (a key policy cannot name its own ARN before the key exists)
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../kms_key"
+  count  = local.create_kms_key ? 1 : 0
 
-  statement {
-    sid       = "AccountAdministersTheKey"
-    effect    = "Allow"
-    actions   = local.kms_admin_actions
-    resources = ["*"] # in a key policy, "*" is this key
+  name_prefix        = var.name_prefix
+  name               = "alerts"
+  description        = "Encrypts the ${var.name_prefix} alert topics (SNS)"
+  publisher_services = var.publisher_services
+  via_services       = ["sns"] # publishers with an IAM policy naming the key (e.g. a Lambda) publish through SNS
+  user_role_arns     = var.kms_key_user_arns
 
-    principals {
-      type        = "AWS"
-      identifiers = [local.root_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.publisher_services) > 0 ? [1] : []
-    content {
-      sid       = "PublisherServicesEncryptAlerts"
-      effect    = "Allow"
-      actions   = local.kms_publish_actions
-      resources = ["*"]
-
-      principals {
-        type        = "Service"
-        identifiers = var.publisher_services
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [local.account_id]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.kms_key_user_arns) > 0 ? [1] : []
-    content {
-      sid       = "PublishersEncryptAlerts"
-      effect    = "Allow"
-      actions   = local.kms_publish_actions
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = var.kms_key_user_arns
-      }
-    }
-  }
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = var.tags
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  description             = "Encrypts the ${var.name_prefix} alert topics (SNS)"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms[0].json
-  tags                    = var.tags
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this[0]
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/${var.name_prefix}-alerts"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this[0]
 }
 
 # -- the topics -----------------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ output "kms_key_arn" {
 
 output "kms_key_id" {
   description = "Id of the created KMS key; null when the key is brought (kms_key_arn) or create = false."
-  value       = try(aws_kms_key.this[0].key_id, null)
+  value       = try(module.kms_key[0].kms_key_id, null)
 }
 
 output "kms_key_alias" {
   description = "Alias of the created KMS key (alias/<name_prefix>-alerts); null when none is created."
-  value       = try(aws_kms_alias.this[0].name, null)
+  value       = try(module.kms_key[0].kms_key_alias, null)
 }
 
 output "subscription_arns" {

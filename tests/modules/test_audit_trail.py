@@ -55,6 +55,9 @@ def test_key_rotates_and_belongs_to_the_account(applied_examples, out):
     for statement in statements:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not [a for a in actions if "*" in a], f"wildcard action in the key policy: {statement}"
+    use = {s["Sid"]: s for s in statements}["AccountPrincipalsUseTheKeyThroughTheEnvironmentsServices"]
+    assert use["Condition"]["StringEquals"]["kms:ViaService"] in ("s3.us-east-1.amazonaws.com",
+                                                                  ["s3.us-east-1.amazonaws.com"]), use
 
 
 def test_lifecycle_expires_events_results_and_old_versions(applied_examples, out):

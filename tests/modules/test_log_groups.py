@@ -67,9 +67,10 @@ def test_key_lets_cloudwatch_logs_encrypt_only_these_log_groups(applied_examples
     assert kms.get_key_rotation_status(KeyId=out["kms_key_arn"])["KeyRotationEnabled"] is True
     policy = json.loads(kms.get_key_policy(KeyId=out["kms_key_arn"], PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    logs_stmt = by_sid["CloudWatchLogsEncryptsTheseLogGroups"]
+    assert set(by_sid) == {"AccountAdministersTheKey", "CloudWatchLogsEncryptsTheEnvironmentsLogGroups"}  # no other user
+    logs_stmt = by_sid["CloudWatchLogsEncryptsTheEnvironmentsLogGroups"]
     assert logs_stmt["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
-    arns = logs_stmt["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+    arns = logs_stmt["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     expected = {f"arn:aws:logs:us-east-1:{applied_examples.account}:log-group:{n}" for n in out["log_group_names"]}
     assert set(arns if isinstance(arns, list) else [arns]) == expected
     for stmt in policy["Statement"]:

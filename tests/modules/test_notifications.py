@@ -45,7 +45,7 @@ def test_one_topic_per_severity_encrypted_with_the_module_key(applied_examples, 
     sns = applied_examples.client("sns")
     assert set(out["topic_arns"]) == set(SEVERITIES)
     for severity, arn in out["topic_arns"].items():
-        assert arn.endswith(f":ex-notifications-complete-{severity}")
+        assert arn.endswith(f":ex-notify-complete-{severity}")
         attrs = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
         assert attrs["KmsMasterKeyId"] == out["kms_key_arn"], severity
         assert not attrs["KmsMasterKeyId"].endswith("alias/aws/sns")
@@ -59,23 +59,25 @@ def test_key_is_customer_managed_rotated_and_usable_by_the_publishers(applied_ex
     assert meta["KeyManager"] == "CUSTOMER" and meta["KeyState"] == "Enabled"
     assert kms.get_key_rotation_status(KeyId=out["kms_key_id"])["KeyRotationEnabled"] is True
     aliases = {a["AliasName"] for a in kms.list_aliases(KeyId=out["kms_key_id"])["Aliases"]}
-    assert "alias/ex-notifications-complete-alerts" in aliases
+    assert "alias/ex-notify-complete-alerts" in aliases
 
     stmts = _statements(kms.get_key_policy(KeyId=out["kms_key_id"], PolicyName="default")["Policy"])
     for stmt in stmts:
         for action in _as_list(stmt["Action"]):
             assert action != "*" and not action.endswith(":*"), f"wildcard action in {stmt['Sid']}"
     by_sid = {s["Sid"]: s for s in stmts}
-    services = by_sid["PublisherServicesEncryptAlerts"]
+    services = by_sid["AwsServicesPublishAlertsForThisAccount"]  # modules/kms_key's statements
     assert _principals(services, "Service") == PUBLISHER_SERVICES
     assert set(_as_list(services["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey"}
     assert services["Condition"]["StringEquals"]["aws:SourceAccount"] in (applied_examples.account,
                                                                            [applied_examples.account])
-    users = by_sid["PublishersEncryptAlerts"]
+    users = by_sid["NamedRolesUseTheKey"]
     assert _principals(users, "AWS") == {out["publisher_role_arn"]}
     admin = by_sid["AccountAdministersTheKey"]
     assert _principals(admin, "AWS") == {f"arn:aws:iam::{applied_examples.account}:root"}
     assert not {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"} & set(_as_list(admin["Action"]))
+    via = by_sid["AccountPrincipalsUseTheKeyThroughTheEnvironmentsServices"]["Condition"]["StringEquals"]
+    assert _as_list(via["kms:ViaService"]) == ["sns.us-east-1.amazonaws.com"]  # publishing only, nothing else
 
 
 def test_topic_policies_allow_the_services_and_deny_publish_without_tls(applied_examples, out):
@@ -107,7 +109,7 @@ def test_subscriptions_are_typed_per_severity(applied_examples, out):
     assert subs[("critical", "email")]["Endpoint"] == "oncall@example.com"
     assert subs[("warning", "https")]["Endpoint"] == "https://hooks.example.com/services/glue-etl-alerts"
     queue_arn = subs[("critical", "sqs")]["Endpoint"]
-    assert queue_arn.endswith(":ex-notifications-complete-subscriber")
+    assert queue_arn.endswith(":ex-notify-complete-subscriber")
     raw = sns.get_subscription_attributes(SubscriptionArn=out["subscription_arns"]["automation-warning"])
     assert raw["Attributes"].get("RawMessageDelivery") == "true"
     wrapped = sns.get_subscription_attributes(SubscriptionArn=out["subscription_arns"]["automation-critical"])

@@ -1,7 +1,7 @@
 # Alert topics for every severity, heard by a queue (for automation), an on-call mailbox and a chat
 # webhook; plus the role of a Lambda that publishes reports itself and so may use the topics' key.
 locals {
-  name_prefix = "ex-notifications-complete"
+  name_prefix = "ex-notify-complete"
 }
 
 data "aws_partition" "current" {}

@@ -4,7 +4,7 @@ module "notifications" {
   source = "../../"
 
   create      = false
-  name_prefix = "ex-notifications-disabled"
+  name_prefix = "ex-notify-disabled"
   subscriptions = {
     oncall = { severity = "critical", protocol = "email", endpoint = "oncall@example.com" }
   }
