@@ -135,9 +135,10 @@ def load_negative_cases(root: Path = settings.ROOT) -> list[NegativeCase]:
 
 
 def merge(base: dict, over: dict) -> dict:
+    """A case's vars over the base, map by map; an empty map replaces (`alarm_topic_arns: {}` means none)."""
     out = dict(base)
     for k, v in over.items():
-        out[k] = merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+        out[k] = merge(base[k], v) if isinstance(v, dict) and v and isinstance(base.get(k), dict) else v
     return out
 
 

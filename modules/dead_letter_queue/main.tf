@@ -25,9 +25,9 @@ locals {
   region     = try(data.aws_region.current[0].name, "")
   arn_prefix = "arn:${local.partition}:sqs:${local.region}:${local.account_id}"
 
-  dlq_name          = "${var.name}-dlq"
+  dlq_name          = "${var.name_prefix}-${var.name}-dlq"
   dlq_arn           = "${local.arn_prefix}:${local.dlq_name}"
-  source_queue_name = var.name
+  source_queue_name = "${var.name_prefix}-${var.name}"
   source_queue_arn  = "${local.arn_prefix}:${local.source_queue_name}"
   create_source     = var.create && var.create_source_queue
 
@@ -38,7 +38,8 @@ locals {
     sourceQueueArns   = local.redrive_sources
   }) : null
 
-  sse_sqs = var.kms_master_key_id == null ? true : null
+  create_kms_key = var.create && var.create_kms_key
+  kms_key_arn    = local.create_kms_key ? try(module.kms_key[0].kms_key_arn, null) : var.kms_key_arn
 
   event_rule_senders = [for a in var.allowed_sender_arns : a if can(regex("^arn:[^:]+:events:", a))]
   topic_senders      = [for a in var.allowed_sender_arns : a if can(regex("^arn:[^:]+:sns:", a))]
@@ -55,30 +56,52 @@ locals {
     "sqs:StartMessageMoveTask",
   ]
 
-  alarm_kinds = {
-    depth = {
-      metric     = "ApproximateNumberOfMessagesVisible"
-      thresholds = var.depth_thresholds
-    }
-    age = {
-      metric     = "ApproximateAgeOfOldestMessage"
-      thresholds = var.age_thresholds_seconds
-    }
+  # The queue's signals and their defaults; var.alarms overrides them in the project's one shape.
+  signals = {
+    depth = { metric = "ApproximateNumberOfMessagesVisible", thresholds = { warning = 1, critical = 100 } }
+    age   = { metric = "ApproximateAgeOfOldestMessage", thresholds = { warning = 3600, critical = 259200 } }
   }
-  alarms = var.create ? merge([for kind, k in local.alarm_kinds : {
-    for severity, threshold in k.thresholds : "${kind}-${severity}" => {
+  settings = { for k, sig in local.signals : k => {
+    enabled             = coalesce(try(var.alarms[k].enabled, null), true)
+    thresholds          = coalesce(try(var.alarms[k].thresholds, null), sig.thresholds)
+    period              = coalesce(try(var.alarms[k].period_seconds, null), var.alarm_period_seconds, 60)
+    evaluation_periods  = coalesce(try(var.alarms[k].evaluation_periods, null), 1)
+    datapoints_to_alarm = coalesce(try(var.alarms[k].datapoints_to_alarm, null), 1)
+    treat_missing_data  = coalesce(try(var.alarms[k].treat_missing_data, null), "notBreaching")
+    runbook             = coalesce(try(var.alarms[k].runbook_url, null), "${var.runbook_url}#${k}")
+    metric              = sig.metric
+  } }
+  alarms = var.create ? merge([for kind, st in local.settings : {
+    for severity, threshold in st.thresholds : "${kind}-${severity}" => {
       kind      = kind
       severity  = severity
-      metric    = k.metric
       threshold = threshold
+      st        = st
     }
-  }]...) : {}
+  } if st.enabled]...) : {}
+  severities_used = toset([for a in values(local.alarms) : a.severity])
 
   # 3600 -> "1 h": how durations read in the alarm descriptions.
-  durations = merge(var.age_thresholds_seconds, { retention = var.message_retention_seconds })
+  durations = merge(local.settings.age.thresholds, { retention = var.message_retention_seconds })
   duration_text = { for k, t in local.durations : k => (
     t % 86400 == 0 ? "${t / 86400} d" : t % 3600 == 0 ? "${t / 3600} h" : t % 60 == 0 ? "${t / 60} min" : "${t} s"
   ) }
+}
+
+# -- the key (unless one is given: the composition's environment key) ------------------------------------
+
+module "kms_key" {
+  source = "../kms_key"
+  count  = local.create_kms_key ? 1 : 0
+
+  name_prefix        = var.name_prefix
+  name               = "${var.name}-queues"
+  description        = "Encrypts the ${local.source_queue_name} queues (SQS)"
+  publisher_services = ["events.amazonaws.com", "sns.amazonaws.com"] # dead-lettering rules and subscriptions
+  via_services       = ["sqs"]                                       # producers and consumers with an IAM policy naming the key
+
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = var.tags
 }
 
 # -- queue policies -------------------------------------------------------------------------------------
@@ -176,8 +199,7 @@ resource "aws_sqs_queue" "dlq" {
 
   name                      = local.dlq_name
   message_retention_seconds = var.message_retention_seconds
-  sqs_managed_sse_enabled   = local.sse_sqs
-  kms_master_key_id         = var.kms_master_key_id
+  kms_master_key_id         = local.kms_key_arn
   # the argument, not aws_sqs_queue_redrive_allow_policy (whose destroy hangs on LocalStack)
   redrive_allow_policy = local.redrive_allow_policy
   policy               = data.aws_iam_policy_document.dlq[0].json
@@ -190,8 +212,7 @@ resource "aws_sqs_queue" "source" {
   name                       = local.source_queue_name
   visibility_timeout_seconds = var.source_visibility_timeout_seconds
   message_retention_seconds  = var.source_message_retention_seconds
-  sqs_managed_sse_enabled    = local.sse_sqs
-  kms_master_key_id          = var.kms_master_key_id
+  kms_master_key_id          = local.kms_key_arn
   # SQS checks that the dead-letter target exists: this reference orders the two creations
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq[0].arn
@@ -209,24 +230,24 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_name = "${local.dlq_name}-${each.key}"
   alarm_description = each.value.kind == "depth" ? join("", [
     "${title(each.value.severity)}: ${each.value.threshold} or more messages are waiting in the dead-letter queue ${local.dlq_name}",
-    " (records or events that failed processing). Runbook: ${var.runbook_url}",
+    " (records or events that failed processing). Runbook: ${each.value.st.runbook}",
     ]) : join("", [
     "${title(each.value.severity)}: the oldest message in the dead-letter queue ${local.dlq_name} has waited ${local.duration_text[each.value.severity]} or more",
-    " (messages are deleted ${local.duration_text["retention"]} after they were first sent). Runbook: ${var.runbook_url}",
+    " (messages are deleted ${local.duration_text["retention"]} after they were first sent). Runbook: ${each.value.st.runbook}",
   ])
 
   namespace   = "AWS/SQS"
-  metric_name = each.value.metric
+  metric_name = each.value.st.metric
   # the name, not the queue's attribute: the alarms are created while the provider waits on the queue
   dimensions = { QueueName = local.dlq_name }
   statistic  = "Maximum"
 
-  period              = var.alarm_period_seconds
-  evaluation_periods  = var.evaluation_periods
-  datapoints_to_alarm = var.datapoints_to_alarm
+  period              = each.value.st.period
+  evaluation_periods  = each.value.st.evaluation_periods
+  datapoints_to_alarm = each.value.st.datapoints_to_alarm
   threshold           = each.value.threshold
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
+  treat_missing_data  = each.value.st.treat_missing_data
 
   actions_enabled = true
   alarm_actions   = [var.alarm_topic_arns[each.value.severity]]

@@ -9,7 +9,7 @@ output "dlq_url" {
 }
 
 output "dlq_name" {
-  description = "Name of the dead-letter queue (<name>-dlq), the QueueName dimension of its alarms."
+  description = "Name of the dead-letter queue (<name_prefix>-<name>-dlq), the QueueName dimension of its alarms."
   value       = try(aws_sqs_queue.dlq[0].name, null)
 }
 
@@ -24,7 +24,7 @@ output "source_queue_url" {
 }
 
 output "source_queue_name" {
-  description = "Name of the source queue (<name>); null unless create_source_queue."
+  description = "Name of the source queue (<name_prefix>-<name>); null unless create_source_queue."
   value       = try(aws_sqs_queue.source[0].name, null)
 }
 
@@ -34,6 +34,11 @@ output "alarm_arns" {
 }
 
 output "alarm_names" {
-  description = "Alarm name by \"<depth|age>-<severity>\" (<name>-dlq-depth-critical, ...)."
+  description = "Alarm name by \"<depth|age>-<severity>\" (<name_prefix>-<name>-dlq-depth-critical, ...)."
   value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+}
+
+output "kms_key_arn" {
+  description = "ARN of the key that encrypts the queues (the created key, or kms_key_arn); null when create = false."
+  value       = var.create ? local.kms_key_arn : null
 }

@@ -5,13 +5,24 @@ variable "create" {
   nullable    = false
 }
 
-variable "name" {
-  description = "Base name: the dead-letter queue is <name>-dlq (its alarms <name>-dlq-depth-<severity>, <name>-dlq-age-<severity>), the source queue <name>."
+variable "name_prefix" {
+  description = "Prefix of every name: the dead-letter queue is <name_prefix>-<name>-dlq (its alarms <name_prefix>-<name>-dlq-<depth|age>-<severity>), the source queue <name_prefix>-<name>."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,76}$", var.name))
-    error_message = "name must be 1-76 letters, digits, '-' or '_' (SQS allows 80 and the module appends -dlq); got \"${var.name}\"."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
+  }
+}
+
+variable "name" {
+  description = "What the queue holds, after the prefix: <name_prefix>-<name> (e.g. records)."
+  type        = string
+  default     = "records"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]{0,45}$", var.name))
+    error_message = "name must be 1-46 lowercase letters, digits, '_' or '-', starting with a letter or digit (SQS names stop at 80 characters and the module adds the prefix and -dlq); got ${jsonencode(var.name)}."
   }
 }
 
@@ -70,19 +81,38 @@ variable "max_receive_count" {
   }
 }
 
-variable "kms_master_key_id" {
-  description = "KMS key (id, ARN or alias) that encrypts the queues. null = SQS-managed encryption (SSE-SQS). With a key, every sender (EventBridge, SNS, the source queue's producers) needs kms:GenerateDataKey and kms:Decrypt on it."
+variable "create_kms_key" {
+  description = "Create the customer-managed key that encrypts the queues (modules/kms_key: EventBridge and SNS may send with it). false = kms_key_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the queues when create_kms_key = false (e.g. the environment's key). Every sender (EventBridge, SNS, the source queue's producers) needs kms:GenerateDataKey and kms:Decrypt on it."
   type        = string
   default     = null
 
   validation {
-    condition     = var.kms_master_key_id == null || can(regex("^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.kms_master_key_id, "-")))
-    error_message = "kms_master_key_id must be a KMS key id, key ARN, alias/<name> or alias ARN, or null for SQS-managed encryption; got \"${coalesce(var.kms_master_key_id, "null")}\"."
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not the AWS-managed alias/aws/sqs, which EventBridge and SNS cannot send through), or null; got ${jsonencode(var.kms_key_arn)}."
   }
 
   validation {
-    condition     = !can(regex("alias/aws/", coalesce(var.kms_master_key_id, "-")))
-    error_message = "kms_master_key_id must not be the AWS-managed alias/aws/sqs key: EventBridge and SNS cannot send to a queue encrypted with it. Use null (SSE-SQS) or a customer-managed key."
+    condition     = var.create_kms_key || var.kms_key_arn != null
+    error_message = "kms_key_arn is required when create_kms_key = false: the queues are encrypted with a customer-managed key."
+  }
+}
+
+variable "kms_key_deletion_window_in_days" {
+  description = "Days KMS waits before deleting the created key after a destroy (7-30)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30 && floor(var.kms_key_deletion_window_in_days) == var.kms_key_deletion_window_in_days
+    error_message = "kms_key_deletion_window_in_days must be a whole number from 7 to 30; got ${var.kms_key_deletion_window_in_days}."
   }
 }
 
@@ -117,49 +147,85 @@ variable "allowed_sender_arns" {
   }
 }
 
-variable "depth_thresholds" {
-  description = "Visible messages in the dead-letter queue that raise an alarm, by severity (critical, warning, info). {} = no depth alarm."
-  type        = map(number)
-  default     = { warning = 1, critical = 100 }
-  nullable    = false
+variable "alarms" {
+  description = <<-EOT
+    The queue's alarms, by signal, in the project's one override shape (CONTRIBUTING.md):
+      depth  messages visible in the dead-letter queue (>=), whole messages      default { warning = 1, critical = 100 }
+      age    age in seconds of its oldest message (>=), below the retention      default { warning = 3600, critical = 259200 }
+    thresholds is severity -> threshold, one alarm each ({} or enabled = false: none); evaluation_periods and
+    datapoints_to_alarm default to 1, treat_missing_data to notBreaching, runbook_url to var.runbook_url.
+  EOT
+  type = map(object({
+    enabled             = optional(bool)
+    thresholds          = optional(map(number))
+    period_seconds      = optional(number)
+    evaluation_periods  = optional(number)
+    datapoints_to_alarm = optional(number)
+    treat_missing_data  = optional(string)
+    runbook_url         = optional(string)
+  }))
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = alltrue([for s, t in var.depth_thresholds : contains(["critical", "warning", "info"], s)])
-    error_message = "depth_thresholds keys must be severities: critical, warning, info; got ${join(", ", keys(var.depth_thresholds))}."
+    condition     = alltrue([for k in keys(var.alarms) : contains(["depth", "age"], k)])
+    error_message = "alarms keys must be the queue's signals: depth, age; got ${jsonencode(keys(var.alarms))}."
   }
 
   validation {
-    condition     = alltrue([for s, t in var.depth_thresholds : t >= 1 && floor(t) == t])
-    error_message = "depth_thresholds values must be whole numbers of messages, at least 1."
-  }
-}
-
-variable "age_thresholds_seconds" {
-  description = "Age in seconds of the oldest dead-letter message that raises an alarm, by severity (critical, warning, info). {} = no age alarm."
-  type        = map(number)
-  default     = { warning = 3600, critical = 259200 }
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for s, t in var.age_thresholds_seconds : contains(["critical", "warning", "info"], s)])
-    error_message = "age_thresholds_seconds keys must be severities: critical, warning, info; got ${join(", ", keys(var.age_thresholds_seconds))}."
+    condition     = alltrue(flatten([for k, a in var.alarms : [for s in keys(coalesce(a.thresholds, {})) : contains(["critical", "warning", "info"], s)]]))
+    error_message = "alarms.<signal>.thresholds keys must be severities: critical, warning, info."
   }
 
   validation {
-    condition     = alltrue([for s, t in var.age_thresholds_seconds : t >= 1 && t < var.message_retention_seconds])
-    error_message = "age_thresholds_seconds values must be at least 1 and below message_retention_seconds (${var.message_retention_seconds}): an older message is already deleted, so the alarm could never fire."
+    condition     = alltrue([for t in values(coalesce(try(var.alarms.depth.thresholds, null), {})) : t >= 1 && floor(t) == t])
+    error_message = "alarms.depth.thresholds values must be whole numbers of messages, at least 1."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(coalesce(try(var.alarms.age.thresholds, null), {})) : t >= 1 && t < var.message_retention_seconds])
+    error_message = "alarms.age.thresholds values must be at least 1 and below message_retention_seconds (${var.message_retention_seconds}): an older message is already deleted, so the alarm could never fire."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.period_seconds == null || contains([10, 20, 30], coalesce(a.period_seconds, 60)) || (coalesce(a.period_seconds, 60) >= 60 && coalesce(a.period_seconds, 60) % 60 == 0)])
+    error_message = "alarms.<signal>.period_seconds must be 10, 20, 30 or a multiple of 60."
+  }
+
+  validation {
+    condition = alltrue([for k, a in var.alarms : (
+      coalesce(a.evaluation_periods, 1) >= 1 && floor(coalesce(a.evaluation_periods, 1)) == coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.datapoints_to_alarm, 1) >= 1 && coalesce(a.datapoints_to_alarm, 1) <= coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.evaluation_periods, 1) * coalesce(a.period_seconds, var.alarm_period_seconds, 60) <= 86400
+    )])
+    error_message = "alarms.<signal>: evaluation_periods must be a whole number of at least 1, datapoints_to_alarm from 1 to evaluation_periods, and evaluation_periods x period at most 86400 (one day)."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.treat_missing_data == null || contains(["missing", "ignore", "breaching", "notBreaching"], coalesce(a.treat_missing_data, "missing"))])
+    error_message = "alarms.<signal>.treat_missing_data must be one of missing, ignore, breaching, notBreaching."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.runbook_url == null || can(regex("^https://\\S+$", a.runbook_url))])
+    error_message = "alarms.<signal>.runbook_url must be an https:// URL."
   }
 }
 
 variable "alarm_topic_arns" {
-  description = "SNS topic ARN by severity (e.g. the notifications module's topic_arns). Every severity used in depth_thresholds or age_thresholds_seconds needs one."
+  description = "SNS topic ARN by severity (critical, warning, info), e.g. the notifications module's topic_arns. Every severity the alarms use needs one."
   type        = map(string)
   default     = {}
   nullable    = false
 
   validation {
-    condition     = alltrue([for s in distinct(concat(keys(var.depth_thresholds), keys(var.age_thresholds_seconds))) : contains(keys(var.alarm_topic_arns), s)])
-    error_message = "alarm_topic_arns must have a topic for every severity used by depth_thresholds and age_thresholds_seconds (no alert silently dropped); missing: ${join(", ", [for s in distinct(concat(keys(var.depth_thresholds), keys(var.age_thresholds_seconds))) : s if !contains(keys(var.alarm_topic_arns), s)])}."
+    condition     = alltrue([for s in keys(var.alarm_topic_arns) : contains(["critical", "warning", "info"], s)])
+    error_message = "alarm_topic_arns keys must be severities: critical, warning, info; got ${jsonencode(keys(var.alarm_topic_arns))}."
+  }
+
+  validation {
+    condition     = length(setsubtract(local.severities_used, keys(var.alarm_topic_arns))) == 0
+    error_message = "alarm_topic_arns must have a topic for every severity the alarms use (no alert silently dropped); missing: ${join(", ", setsubtract(local.severities_used, keys(var.alarm_topic_arns)))}."
   }
 
   validation {
@@ -169,50 +235,25 @@ variable "alarm_topic_arns" {
 }
 
 variable "alarm_period_seconds" {
-  description = "Period of the alarms: 10, 20, 30 or a multiple of 60. Keep 60 on AWS (SQS publishes one-minute metrics); the emulator tests use 10."
+  description = "Period of every alarm without a period of its own: 10, 20, 30 or a multiple of 60. null = 60 (SQS publishes one-minute metrics); the emulator tests use 10."
   type        = number
-  default     = 60
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains([10, 20, 30], var.alarm_period_seconds) || (var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0)
-    error_message = "alarm_period_seconds must be 10, 20, 30 or a multiple of 60; got ${var.alarm_period_seconds}."
-  }
-}
-
-variable "evaluation_periods" {
-  description = "Periods each alarm looks at (periods x evaluation_periods at most one day)."
-  type        = number
-  default     = 1
-  nullable    = false
-
-  validation {
-    condition     = var.evaluation_periods >= 1 && floor(var.evaluation_periods) == var.evaluation_periods && var.evaluation_periods * var.alarm_period_seconds <= 86400
-    error_message = "evaluation_periods must be a whole number of at least 1, with evaluation_periods x alarm_period_seconds at most 86400 (one day); got ${var.evaluation_periods}."
-  }
-}
-
-variable "datapoints_to_alarm" {
-  description = "Breaching periods among evaluation_periods that raise the alarm (1 to evaluation_periods)."
-  type        = number
-  default     = 1
-  nullable    = false
-
-  validation {
-    condition     = var.datapoints_to_alarm >= 1 && var.datapoints_to_alarm <= var.evaluation_periods && floor(var.datapoints_to_alarm) == var.datapoints_to_alarm
-    error_message = "datapoints_to_alarm must be a whole number from 1 to evaluation_periods (${var.evaluation_periods}); got ${var.datapoints_to_alarm}."
+    condition     = var.alarm_period_seconds == null || contains([10, 20, 30], coalesce(var.alarm_period_seconds, 60)) || (coalesce(var.alarm_period_seconds, 60) >= 60 && coalesce(var.alarm_period_seconds, 60) % 60 == 0)
+    error_message = "alarm_period_seconds must be 10, 20, 30 or a multiple of 60, or null; got ${jsonencode(var.alarm_period_seconds)}."
   }
 }
 
 variable "runbook_url" {
-  description = "Runbook the alarm descriptions end with."
+  description = "The runbook page every alarm description ends with, as <runbook_url>#<signal> (depth, age)."
   type        = string
   default     = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/docs/runbooks/dead-letter-queue.md"
   nullable    = false
 
   validation {
-    condition     = can(regex("^https://\\S+$", var.runbook_url)) && length(var.runbook_url) <= 512
-    error_message = "runbook_url must be an https:// URL of at most 512 characters; got \"${var.runbook_url}\"."
+    condition     = can(regex("^https://[^\\s#]+$", var.runbook_url)) && length(var.runbook_url) <= 512
+    error_message = "runbook_url must be an https:// URL without a #fragment (the module appends #<signal>), at most 512 characters; got ${jsonencode(var.runbook_url)}."
   }
 }
 

@@ -29,46 +29,37 @@ locals {
   log_group     = "/aws/lambda/${local.function_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group}"
 
-  create_kms_key = var.create && var.kms_key_arn == null
-  kms_key_arn    = local.create_kms_key ? try(aws_kms_key.this[0].arn, null) : var.kms_key_arn
+  create_kms_key = var.create && var.create_kms_key
+  kms_key_arn    = local.create_kms_key ? try(module.kms_key[0].kms_key_arn, null) : var.kms_key_arn
 
   create_dlq = var.create && var.dead_letter_target_arn == null
   dlq_name   = "${local.function_name}-async-dlq"
   dlq_arn    = local.create_dlq ? "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dlq_name}" : var.dead_letter_target_arn
   dlq_action = startswith(coalesce(local.dlq_arn, "arn:aws:sqs"), "arn:${local.partition}:sns:") ? "sns:Publish" : "sqs:SendMessage"
 
-  create_alarms = var.create && contains(keys(var.alarm_topic_arns), var.alarm_severity)
-  alarm_topic   = lookup(var.alarm_topic_arns, var.alarm_severity, null)
+  # The function's signals and their defaults; var.alarms overrides them in the project's one shape.
+  # No topics, no alarms: an alarm nobody hears is a cost, not a signal.
+  signals = {
+    errors       = { namespace = "AWS/Lambda", metric = "Errors", dimensions = { FunctionName = local.function_name }, statistic = "Sum", name = "${local.function_name}-errors" }
+    dead_letters = { namespace = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", dimensions = { QueueName = local.dlq_name }, statistic = "Maximum", name = "${local.dlq_name}-depth" }
+  }
+  settings = { for k, sig in local.signals : k => merge(sig, {
+    enabled             = coalesce(try(var.alarms[k].enabled, null), true) && (k != "dead_letters" || local.create_dlq)
+    thresholds          = coalesce(try(var.alarms[k].thresholds, null), { warning = 1 })
+    period              = coalesce(try(var.alarms[k].period_seconds, null), var.alarm_period_seconds, 60)
+    evaluation_periods  = coalesce(try(var.alarms[k].evaluation_periods, null), 1)
+    datapoints_to_alarm = coalesce(try(var.alarms[k].datapoints_to_alarm, null), 1)
+    treat_missing_data  = coalesce(try(var.alarms[k].treat_missing_data, null), "notBreaching")
+    runbook             = coalesce(try(var.alarms[k].runbook_url, null), "${var.runbook_url}#${replace(k, "_", "-")}")
+  }) }
+  alarms = var.create && length(var.alarm_topic_arns) > 0 ? {
+    for x in flatten([for k, st in local.settings : [for sev, t in st.thresholds : { key = "${k}-${sev}", signal = k, severity = sev, threshold = t, st = st }] if st.enabled]) : x.key => x
+  } : {}
+  severities_used = toset(flatten([for k, st in local.settings : keys(st.thresholds) if st.enabled]))
 
   event_rules       = var.create ? var.event_rules : {}
   sns_subscriptions = var.create ? var.sns_subscriptions : {}
 
-  # Key administration for the account's IAM principals, every action named (no kms:*).
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:DisableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKey",
-    "kms:EnableKeyRotation",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListAliases",
-    "kms:ListGrants",
-    "kms:ListKeyPolicies",
-    "kms:ListKeyRotations",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:RevokeGrant",
-    "kms:RotateKeyOnDemand",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:UpdateAlias",
-    "kms:UpdateKeyDescription",
-  ]
 
   # The data-plane actions refused without TLS on the dead-letter queue.
   sqs_tls_actions = [
@@ -83,99 +74,32 @@ locals {
   ]
 }
 
-# -- KMS key (unless one is given) ----------------------------------------------------------------------
+# -- the key (unless one is given: the composition's environment key) ------------------------------------
 
-data "aws_iam_policy_document" "kms" {
-  count = local.create_kms_key ? 1 : 0
-  #checkov:skip=CKV_AWS_109:a key policy: Resource "*" is this key only, and PutKeyPolicy is key administration by the owning account
-  #checkov:skip=CKV_AWS_111:a key policy: Resource "*" is this key only; the users are the named role, Lambda on behalf of the account, and Logs for this log group
-  #checkov:skip=CKV_AWS_356:a key policy: Resource "*" is this key only (a key policy cannot name its own ARN before the key exists)
+module "kms_key" {
+  source = "../kms_key"
+  count  = local.create_kms_key ? 1 : 0
 
-  statement {
-    sid       = "AccountAdministersTheKey"
-    effect    = "Allow"
-    actions   = local.kms_admin_actions
-    resources = ["*"] # in a key policy, "*" is this key
+  name_prefix        = var.name_prefix
+  name               = var.name
+  description        = "Logs, settings and dead-letter queue of the Lambda function ${local.function_name}"
+  log_group_names    = [local.log_group] # CloudWatch Logs may use the key for this group only
+  publisher_services = []
+  via_services       = ["lambda", "sqs"] # deployers encrypt the settings through Lambda; the DLQ through SQS
+  user_role_arns     = [aws_iam_role.this[0].arn]
 
-    principals {
-      type        = "AWS"
-      identifiers = [local.root_arn]
-    }
-  }
-
-  statement {
-    sid       = "DeployersEncryptTheFunctionSettingsThroughLambda"
-    effect    = "Allow"
-    actions   = ["kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [local.root_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["lambda.${local.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    sid       = "FunctionRoleUsesTheKey"
-    effect    = "Allow"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [aws_iam_role.this[0].arn]
-    }
-  }
-
-  statement {
-    sid    = "LogsEncryptTheFunctionLogGroup"
-    effect = "Allow"
-    actions = [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:Encrypt",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-    ]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-
-    # CloudWatch Logs names the log group in the encryption context: this key serves that group only.
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.log_group_arn]
-    }
-  }
+  kms_key_deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                            = var.tags
 }
 
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  description             = "Logs, settings and dead-letter queue of the Lambda function ${local.function_name}"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms[0].json
-  tags                    = var.tags
+moved {
+  from = aws_kms_key.this[0]
+  to   = module.kms_key[0].aws_kms_key.this[0]
 }
 
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/${local.function_name}"
-  target_key_id = aws_kms_key.this[0].key_id
+moved {
+  from = aws_kms_alias.this[0]
+  to   = module.kms_key[0].aws_kms_alias.this[0]
 }
 
 # -- execution role -------------------------------------------------------------------------------------
@@ -434,48 +358,27 @@ resource "aws_lambda_permission" "sns" {
 
 # -- who watches the watcher ----------------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  count = local.create_alarms ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name        = "${local.function_name}-errors-${var.alarm_severity}"
-  alarm_description = "${title(var.alarm_severity)}: the Lambda function ${local.function_name} raised errors (an invocation failed; asynchronous ones are retried, then dead-lettered). Runbook: ${var.runbook_url}"
-  namespace         = "AWS/Lambda"
-  metric_name       = "Errors"
-  dimensions        = { FunctionName = local.function_name }
-  statistic         = "Sum"
+  alarm_name = "${each.value.st.name}-${each.value.severity}"
+  alarm_description = each.value.signal == "errors" ? (
+    "${title(each.value.severity)}: the Lambda function ${local.function_name} raised ${each.value.threshold} or more errors in ${each.value.st.period} s (an invocation failed; asynchronous ones are retried, then dead-lettered). Runbook: ${each.value.st.runbook}"
+  ) : "${title(each.value.severity)}: ${each.value.threshold} or more events that ${local.function_name} failed to handle after every retry are waiting in ${local.dlq_name}. Runbook: ${each.value.st.runbook}"
+  namespace   = each.value.st.namespace
+  metric_name = each.value.st.metric
+  dimensions  = each.value.st.dimensions
+  statistic   = each.value.st.statistic
 
-  period              = var.alarm_period_seconds
-  evaluation_periods  = 1
-  datapoints_to_alarm = 1
-  threshold           = 1
+  period              = each.value.st.period
+  evaluation_periods  = each.value.st.evaluation_periods
+  datapoints_to_alarm = each.value.st.datapoints_to_alarm
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
+  treat_missing_data  = each.value.st.treat_missing_data
 
   actions_enabled = true
-  alarm_actions   = [local.alarm_topic]
-  ok_actions      = [local.alarm_topic]
-  tags            = merge(var.tags, { Severity = var.alarm_severity })
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  count = local.create_alarms && local.create_dlq ? 1 : 0
-
-  alarm_name        = "${local.dlq_name}-depth-${var.alarm_severity}"
-  alarm_description = "${title(var.alarm_severity)}: events that ${local.function_name} failed to handle after every retry are waiting in ${local.dlq_name}. Runbook: ${var.runbook_url}"
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions        = { QueueName = local.dlq_name }
-  statistic         = "Maximum"
-
-  period              = var.alarm_period_seconds
-  evaluation_periods  = 1
-  datapoints_to_alarm = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-
-  actions_enabled = true
-  alarm_actions   = [local.alarm_topic]
-  ok_actions      = [local.alarm_topic]
-  tags            = merge(var.tags, { Severity = var.alarm_severity })
+  alarm_actions   = [var.alarm_topic_arns[each.value.severity]]
+  ok_actions      = [var.alarm_topic_arns[each.value.severity]]
+  tags            = merge(var.tags, { Severity = each.value.severity })
 }

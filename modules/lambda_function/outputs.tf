@@ -54,9 +54,11 @@ output "subscription_arns" {
 }
 
 output "alarm_names" {
-  description = "Alarm name by kind (errors, dlq_depth); empty without a topic for alarm_severity."
-  value = merge(
-    { for a in aws_cloudwatch_metric_alarm.errors : "errors" => a.alarm_name },
-    { for a in aws_cloudwatch_metric_alarm.dlq_depth : "dlq_depth" => a.alarm_name },
-  )
+  description = "Alarm name by \"<signal>-<severity>\" (errors-warning, dead_letters-warning, ...); empty without alarm_topic_arns."
+  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+}
+
+output "alarm_arns" {
+  description = "Alarm ARN by \"<signal>-<severity>\"."
+  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.arn }
 }

@@ -8,11 +8,10 @@ variable "create" {
 variable "name_prefix" {
   description = "Prefix of every name (the function is <name_prefix>-<name>; with name at most 52 characters, so the queue and rule names stay within AWS's 64)."
   type        = string
-  nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,30}$", var.name_prefix))
-    error_message = "name_prefix must be 1 to 30 letters, digits, hyphens or underscores; got \"${var.name_prefix}\"."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
   }
 }
 
@@ -192,14 +191,26 @@ variable "log_retention_in_days" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the customer-managed key of the log group, the environment variables and the dead-letter queue (modules/kms_key). false = kms_key_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for the log group, the environment variables and the dead-letter queue. null: the module creates one (its policy lets CloudWatch Logs, the function's role and the account's deployers use it)."
+  description = "ARN of the KMS key for the log group, the environment variables and the dead-letter queue when create_kms_key = false (e.g. the environment's key: its policy must let CloudWatch Logs encrypt the log group and the function's role use it through Lambda and SQS)."
   type        = string
   default     = null
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias is not accepted by log groups."
+    error_message = "kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; log groups take no alias); got ${jsonencode(var.kms_key_arn)}."
+  }
+
+  validation {
+    condition     = var.create_kms_key || var.kms_key_arn != null
+    error_message = "kms_key_arn is required when create_kms_key = false."
   }
 }
 
@@ -328,7 +339,7 @@ variable "sns_subscriptions" {
 }
 
 variable "alarm_topic_arns" {
-  description = "SNS topic ARN by severity (the notifications module's topic_arns). With a topic for alarm_severity, the module alarms on the function's errors and on its dead-letter queue; empty: no alarms."
+  description = "SNS topic ARN by severity (critical, warning, info), e.g. the notifications module's topic_arns. Every severity the alarms use needs one; empty: no alarms."
   type        = map(string)
   default     = {}
   nullable    = false
@@ -337,41 +348,88 @@ variable "alarm_topic_arns" {
     condition     = alltrue([for s, a in var.alarm_topic_arns : contains(["critical", "warning", "info"], s) && can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", a))])
     error_message = "alarm_topic_arns keys must be critical, warning or info and its values SNS topic ARNs."
   }
-}
-
-variable "alarm_severity" {
-  description = "Severity of the function's own alarms (errors, dead-letter queue depth)."
-  type        = string
-  default     = "warning"
-  nullable    = false
 
   validation {
-    condition     = contains(["critical", "warning", "info"], var.alarm_severity)
-    error_message = "alarm_severity must be one of critical, warning, info; got \"${var.alarm_severity}\"."
+    condition     = length(var.alarm_topic_arns) == 0 || length(setsubtract(local.severities_used, keys(var.alarm_topic_arns))) == 0
+    error_message = "alarm_topic_arns must have a topic for every severity the alarms use (no alert silently dropped); missing: ${join(", ", setsubtract(local.severities_used, keys(var.alarm_topic_arns)))}."
+  }
+}
+
+variable "alarms" {
+  description = <<-EOT
+    The function's alarms, by signal, in the project's one override shape (CONTRIBUTING.md):
+      errors        AWS/Lambda Errors of the function in a period (>=)                    default { warning = 1 }
+      dead_letters  events waiting in its asynchronous dead-letter queue (>=)             default { warning = 1 }
+    thresholds is severity -> threshold, one alarm each ({} or enabled = false: none). No alarm is created while
+    alarm_topic_arns is empty.
+  EOT
+  type = map(object({
+    enabled             = optional(bool)
+    thresholds          = optional(map(number))
+    period_seconds      = optional(number)
+    evaluation_periods  = optional(number)
+    datapoints_to_alarm = optional(number)
+    treat_missing_data  = optional(string)
+    runbook_url         = optional(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.alarms) : contains(["errors", "dead_letters"], k)])
+    error_message = "alarms keys must be the function's signals: errors, dead_letters; got ${jsonencode(keys(var.alarms))}."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for k, a in var.alarms : [for s, t in coalesce(a.thresholds, {}) : contains(["critical", "warning", "info"], s) && t >= 1 && floor(t) == t]]))
+    error_message = "alarms.<signal>.thresholds must map severities (critical, warning, info) to whole numbers of at least 1."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.period_seconds == null || contains([10, 20, 30], coalesce(a.period_seconds, 60)) || (coalesce(a.period_seconds, 60) >= 60 && coalesce(a.period_seconds, 60) % 60 == 0)])
+    error_message = "alarms.<signal>.period_seconds must be 10, 20, 30 or a multiple of 60."
+  }
+
+  validation {
+    condition = alltrue([for k, a in var.alarms : (
+      coalesce(a.evaluation_periods, 1) >= 1 && floor(coalesce(a.evaluation_periods, 1)) == coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.datapoints_to_alarm, 1) >= 1 && coalesce(a.datapoints_to_alarm, 1) <= coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.evaluation_periods, 1) * coalesce(a.period_seconds, var.alarm_period_seconds, 60) <= 86400
+    )])
+    error_message = "alarms.<signal>: evaluation_periods must be a whole number of at least 1, datapoints_to_alarm from 1 to evaluation_periods, and evaluation_periods x period at most 86400 (one day)."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.treat_missing_data == null || contains(["missing", "ignore", "breaching", "notBreaching"], coalesce(a.treat_missing_data, "missing"))])
+    error_message = "alarms.<signal>.treat_missing_data must be one of missing, ignore, breaching, notBreaching."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.runbook_url == null || can(regex("^https://\\S+$", a.runbook_url))])
+    error_message = "alarms.<signal>.runbook_url must be an https:// URL."
   }
 }
 
 variable "alarm_period_seconds" {
-  description = "Period of the alarms: 10, 20, 30 or a multiple of 60 (60 on AWS; the emulator tests use 10)."
+  description = "Period of every alarm without a period of its own: 10, 20, 30 or a multiple of 60. null = 60; the emulator tests use 10."
   type        = number
-  default     = 60
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains([10, 20, 30], var.alarm_period_seconds) || (var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0)
-    error_message = "alarm_period_seconds must be 10, 20, 30 or a multiple of 60; got ${var.alarm_period_seconds}."
+    condition     = var.alarm_period_seconds == null || contains([10, 20, 30], coalesce(var.alarm_period_seconds, 60)) || (coalesce(var.alarm_period_seconds, 60) >= 60 && coalesce(var.alarm_period_seconds, 60) % 60 == 0)
+    error_message = "alarm_period_seconds must be 10, 20, 30 or a multiple of 60, or null; got ${jsonencode(var.alarm_period_seconds)}."
   }
 }
 
 variable "runbook_url" {
-  description = "Runbook the alarm descriptions end with."
+  description = "The runbook page every alarm description ends with, as <runbook_url>#<signal> (errors, dead-letters)."
   type        = string
   default     = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/docs/runbooks/remediation.md"
   nullable    = false
 
   validation {
-    condition     = can(regex("^https://\\S+$", var.runbook_url)) && length(var.runbook_url) <= 512
-    error_message = "runbook_url must be an https:// URL of at most 512 characters; got \"${var.runbook_url}\"."
+    condition     = can(regex("^https://[^\\s#]+$", var.runbook_url)) && length(var.runbook_url) <= 512
+    error_message = "runbook_url must be an https:// URL without a #fragment (the module appends #<signal>), at most 512 characters; got ${jsonencode(var.runbook_url)}."
   }
 }
 

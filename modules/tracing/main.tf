@@ -85,8 +85,8 @@ resource "aws_cloudwatch_event_target" "insights" {
   count = local.create_insights_rule ? 1 : 0
 
   rule      = aws_cloudwatch_event_rule.insights[0].name
-  target_id = "warning-topic"
-  arn       = var.insights_topic_arn
+  target_id = "${var.insights_severity}-topic"
+  arn       = var.alarm_topic_arns[var.insights_severity]
 }
 
 # -- what a Glue job role needs to send its traces ------------------------------------------------------

@@ -24,7 +24,7 @@ output "filter_expressions" {
 }
 
 output "insights_rule_name" {
-  description = "The EventBridge rule that forwards X-Ray insight events to insights_topic_arn."
+  description = "The EventBridge rule that forwards X-Ray insight events to the topic of insights_severity."
   value       = try(aws_cloudwatch_event_rule.insights[0].name, null)
 }
 

@@ -2,6 +2,7 @@ variable "create" {
   description = "Create anything at all. false plans nothing."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "create_xray_sampling_rules" {
@@ -27,8 +28,8 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,23}$", var.name_prefix))
-    error_message = "name_prefix must be 2-24 letters, digits or dashes, starting with a letter (X-Ray rule and group names are at most 32 characters)."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
   }
 }
 
@@ -70,6 +71,7 @@ variable "sampling_rules" {
     lambdas = { priority = 100, fixed_rate = 0.05, reservoir_size = 1, service_type = "AWS::Lambda::Function" }
     jobs    = { priority = 200, fixed_rate = 1, reservoir_size = 1 }
   }
+  nullable = false
 
   validation {
     condition     = alltrue([for k, r in var.sampling_rules : can(regex("^[a-zA-Z0-9_-]+$", k)) && length("${var.name_prefix}-${k}") <= 32])
@@ -103,7 +105,7 @@ variable "pipelines" {
     the insights can be read per pipeline. The group's filter expression is filter_expression, or else one
     built from job_names: annotation.job_name = "<job>" OR ... (the job framework annotates every run's root
     segment with job_name, job_run_id, environment and correlation_id). Insights notifications (which need
-    insights) go through EventBridge to insights_topic_arn.
+    insights) go through EventBridge to the topic of insights_severity.
   EOT
   type = map(object({
     job_names             = optional(list(string), [])
@@ -111,7 +113,8 @@ variable "pipelines" {
     insights_enabled      = optional(bool, true)
     notifications_enabled = optional(bool, true)
   }))
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
     condition     = alltrue([for p in values(var.pipelines) : p.filter_expression != null || length(p.job_names) > 0])
@@ -158,13 +161,27 @@ variable "pipelines" {
   }
 }
 
-variable "insights_topic_arn" {
-  description = "SNS topic (the warning one) that receives the X-Ray insight events of the pipelines with notifications_enabled. Its policy and key must let events.amazonaws.com publish (the notifications module's do)."
-  type        = string
+variable "alarm_topic_arns" {
+  description = "SNS topic ARN by severity (critical, warning, info), e.g. the notifications module's topic_arns. The insight events of the pipelines with notifications_enabled go to the topic of insights_severity; its policy and key must let events.amazonaws.com publish (the notifications module's do)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.insights_topic_arn))
-    error_message = "insights_topic_arn must be an SNS topic ARN (the warning topic of the notifications module)."
+    condition     = alltrue([for s, a in var.alarm_topic_arns : contains(["critical", "warning", "info"], s) && can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", a))])
+    error_message = "alarm_topic_arns keys must be critical, warning or info and its values SNS topic ARNs (arn:aws:sns:<region>:<account>:<name>)."
+  }
+}
+
+variable "insights_severity" {
+  description = "Severity of the X-Ray insight notifications: the topic of alarm_topic_arns they go to. Without that topic, no insight is forwarded."
+  type        = string
+  default     = "warning"
+  nullable    = false
+
+  validation {
+    condition     = contains(["critical", "warning", "info"], var.insights_severity)
+    error_message = "insights_severity must be one of critical, warning, info; got ${jsonencode(var.insights_severity)}."
   }
 }
 
@@ -172,6 +189,7 @@ variable "insights_states" {
   description = "Insight states forwarded to the topic: ACTIVE (an anomaly started) and/or CLOSED (it ended)."
   type        = list(string)
   default     = ["ACTIVE", "CLOSED"]
+  nullable    = false
 
   validation {
     condition     = length(var.insights_states) > 0 && alltrue([for s in var.insights_states : contains(["ACTIVE", "CLOSED"], s)])
@@ -189,4 +207,5 @@ variable "tags" {
   description = "Tags merged into every taggable resource."
   type        = map(string)
   default     = {}
+  nullable    = false
 }

@@ -47,6 +47,7 @@ def test_inventory_comparison_reports_counts_values_and_outputs():
 
 def test_negative_case_vars_merge_into_the_base_and_each_case_has_its_own_file(tmp_path):
     assert merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}}) == {"a": {"x": 1, "y": 3}, "b": 1}
+    assert merge({"a": {"x": 1}}, {"a": {}}) == {"a": {}}  # an empty map is a value: "none", not "no change"
     case = NegativeCase("notifications", "bad-email", {"name_prefix": "n"}, "must")
     assert case.file == "case_notifications__bad-email.tf.json"
     (tmp_path / "modules" / "notifications").mkdir(parents=True)

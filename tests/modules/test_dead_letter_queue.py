@@ -46,10 +46,10 @@ def _tls_deny(policy: dict, arn: str) -> dict:
 def test_dlq_keeps_messages_14_days_encrypted_and_only_for_its_sources(applied_examples, out):
     sqs = applied_examples.client("sqs")
     attrs = _attributes(sqs, out["dlq_url"])
-    assert out["dlq_name"] == "ex-dead-letter-queue-complete-records-dlq"
+    assert out["dlq_name"] == "ex-dlq-complete-records-dlq"
     assert attrs["QueueArn"] == out["dlq_arn"]
     assert attrs["MessageRetentionPeriod"] == "1209600"
-    assert attrs["SqsManagedSseEnabled"] == "true"
+    assert attrs["KmsMasterKeyId"] == out["kms_key_arn"]  # the module's own customer-managed key
     assert json.loads(attrs["RedriveAllowPolicy"]) == {"redrivePermission": "byQueue",
                                                         "sourceQueueArns": [out["source_queue_arn"]]}
 
@@ -70,17 +70,17 @@ def test_dlq_policy_admits_the_event_rule_and_denies_without_tls(applied_example
 def test_source_queue_redrives_to_the_dlq(applied_examples, out):
     sqs = applied_examples.client("sqs")
     attrs = _attributes(sqs, out["source_queue_url"])
-    assert out["source_queue_name"] == "ex-dead-letter-queue-complete-records"
+    assert out["source_queue_name"] == "ex-dlq-complete-records"
     assert json.loads(attrs["RedrivePolicy"]) == {"deadLetterTargetArn": out["dlq_arn"], "maxReceiveCount": 3}
     assert attrs["VisibilityTimeout"] == "300"
     assert attrs["MessageRetentionPeriod"] == "345600"
-    assert attrs["SqsManagedSseEnabled"] == "true"
+    assert attrs["KmsMasterKeyId"] == out["kms_key_arn"]
     _tls_deny(json.loads(attrs["Policy"]), out["source_queue_arn"])
 
 
 def test_the_event_target_dead_letters_into_the_dlq(applied_examples, out):
     events = applied_examples.client("events")
-    (target,) = events.list_targets_by_rule(Rule="ex-dead-letter-queue-complete-glue-failed")["Targets"]
+    (target,) = events.list_targets_by_rule(Rule="ex-dlq-complete-glue-failed")["Targets"]
     assert target["DeadLetterConfig"]["Arn"] == out["dlq_arn"]
     assert target["Arn"] == out["topic_arns"]["critical"]
 
@@ -105,7 +105,7 @@ def test_alarms_per_severity_notify_the_topic_of_their_severity(applied_examples
         topic = out["topic_arns"][severity]
         assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic], key
         assert alarm["AlarmDescription"].startswith(f"{severity.title()}: ")
-        assert alarm["AlarmDescription"].endswith(f"Runbook: {RUNBOOK}")
+        assert alarm["AlarmDescription"].endswith(f"Runbook: {RUNBOOK}#{key.split('-')[0]}")
         # how the remediation Lambda recognises a DLQ depth alarm (lambda_src/common/alarms.py)
         assert ("dlq" in alarm["AlarmName"] and "depth" in alarm["AlarmName"]) == (kind == "depth")
 

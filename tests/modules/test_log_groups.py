@@ -67,7 +67,8 @@ def test_key_lets_cloudwatch_logs_encrypt_only_these_log_groups(applied_examples
     assert kms.get_key_rotation_status(KeyId=out["kms_key_arn"])["KeyRotationEnabled"] is True
     policy = json.loads(kms.get_key_policy(KeyId=out["kms_key_arn"], PolicyName="default")["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert set(by_sid) == {"AccountAdministersTheKey", "CloudWatchLogsEncryptsTheEnvironmentsLogGroups"}  # no other user
+    # no other user of the key
+    assert set(by_sid) == {"AccountAdministersTheKey", "CloudWatchLogsEncryptsTheEnvironmentsLogGroups"}
     logs_stmt = by_sid["CloudWatchLogsEncryptsTheEnvironmentsLogGroups"]
     assert logs_stmt["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     arns = logs_stmt["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]

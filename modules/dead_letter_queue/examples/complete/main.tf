@@ -1,7 +1,7 @@
 # A dead-letter queue with its source queue, alarms to the severity topics of the notifications module,
 # and an EventBridge rule whose target dead-letters into it (undeliverable Glue failure events).
 locals {
-  name = "ex-dead-letter-queue-complete"
+  name = "ex-dlq-complete"
 }
 
 module "notifications" {
@@ -15,15 +15,19 @@ module "notifications" {
 module "dead_letter_queue" {
   source = "../../"
 
-  name                = "${local.name}-records"
-  create_source_queue = true
-  max_receive_count   = 3
-  allowed_sender_arns = [aws_cloudwatch_event_rule.glue_failed.arn]
+  name_prefix                     = local.name
+  name                            = "records"
+  create_source_queue             = true
+  kms_key_deletion_window_in_days = 7
+  max_receive_count               = 3
+  allowed_sender_arns             = [aws_cloudwatch_event_rule.glue_failed.arn]
 
-  depth_thresholds       = { info = 1, warning = 10, critical = 100 }
-  age_thresholds_seconds = { warning = 3600, critical = 86400 }
-  alarm_topic_arns       = module.notifications.topic_arns
-  alarm_period_seconds   = var.alarm_period_seconds
+  alarms = {
+    depth = { thresholds = { info = 1, warning = 10, critical = 100 } }
+    age   = { thresholds = { warning = 3600, critical = 86400 } }
+  }
+  alarm_topic_arns     = module.notifications.topic_arns
+  alarm_period_seconds = var.alarm_period_seconds
 
   tags = { Example = "dead_letter_queue/complete" }
 }

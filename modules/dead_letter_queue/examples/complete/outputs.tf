@@ -47,3 +47,8 @@ output "event_rule_arn" {
   description = "The rule whose undeliverable events dead-letter into the queue."
   value       = aws_cloudwatch_event_rule.glue_failed.arn
 }
+
+output "kms_key_arn" {
+  description = "The key that encrypts the queues."
+  value       = module.dead_letter_queue.kms_key_arn
+}

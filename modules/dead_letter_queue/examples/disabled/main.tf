@@ -4,7 +4,7 @@ module "dead_letter_queue" {
   source = "../../"
 
   create              = false
-  name                = "ex-dead-letter-queue-disabled"
+  name_prefix         = "ex-dlq-disabled"
   create_source_queue = true
   alarm_topic_arns = {
     critical = "arn:aws:sns:us-east-1:100000000004:disabled-critical"

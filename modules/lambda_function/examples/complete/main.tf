@@ -13,7 +13,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  name_prefix = "ex-lambda_function-complete"
+  name_prefix = "ex-lambda-complete"
   account     = data.aws_caller_identity.current.account_id
   arn         = "arn:${data.aws_partition.current.partition}"
   region      = data.aws_region.current.name
@@ -108,8 +108,11 @@ module "remediation" {
     warning  = { topic_arn = local.topics.warning }
   }
 
-  alarm_topic_arns      = local.topics
-  alarm_severity        = "critical" # the remediation failing is itself an incident
+  alarm_topic_arns = local.topics
+  alarms = { # the remediation failing is itself an incident
+    errors       = { thresholds = { critical = 1 } }
+    dead_letters = { thresholds = { critical = 1 } }
+  }
   log_retention_in_days = 30
   tags                  = var.tags
 }

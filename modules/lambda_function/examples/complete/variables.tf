@@ -1,19 +1,19 @@
 variable "job_names" {
   description = "Glue jobs the operations Lambdas look after."
   type        = list(string)
-  default     = ["ex-lambda_function-complete-orders", "ex-lambda_function-complete-customers"]
+  default     = ["ex-lambda-complete-orders", "ex-lambda-complete-customers"]
 }
 
 variable "dlq_names" {
   description = "Dead-letter queues the remediation may redrive and the health check watches."
   type        = list(string)
-  default     = ["ex-lambda_function-complete-records-dlq"]
+  default     = ["ex-lambda-complete-records-dlq"]
 }
 
 variable "dlq_source_queue_names" {
   description = "Source queues of those dead-letter queues (where redriven messages go)."
   type        = list(string)
-  default     = ["ex-lambda_function-complete-records"]
+  default     = ["ex-lambda-complete-records"]
 }
 
 variable "operations_bucket" {
@@ -37,7 +37,7 @@ variable "freshness_hours" {
 variable "alarm_name_prefix" {
   description = "name_prefix of the job_monitoring alarms (<prefix>-<job>-<signal>-<severity>)."
   type        = string
-  default     = "ex-lambda_function-complete"
+  default     = "ex-lambda-complete"
 }
 
 variable "tags" {

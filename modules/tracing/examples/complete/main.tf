@@ -22,7 +22,7 @@ module "tracing" {
     }
     backfill = { job_names = ["ex-backfill"], insights_enabled = false, notifications_enabled = false }
   }
-  insights_topic_arn = aws_sns_topic.warning.arn
+  alarm_topic_arns = { warning = aws_sns_topic.warning.arn }
 
   create_xray_sampling_rules    = var.create_xray_sampling_rules
   create_xray_groups            = var.create_xray_groups
