@@ -238,7 +238,9 @@ class Root:
         reads changed."""
         key = None
         if cache and not self.has_state():
-            key = content_hash([self.tree_root()], [terraform_version(), tf_vars, self.cache_extra])
+            # the root's own folder too: environments/dev and environments/prod share the tree and the variables
+            where = str(self.path.relative_to(self.tree_root()))
+            key = content_hash([self.tree_root()], [terraform_version(), tf_vars, self.cache_extra, where])
             hit = settings.CACHE / "plans" / f"{key}.json"
             if hit.exists():
                 return Plan(json.loads(hit.read_text()))

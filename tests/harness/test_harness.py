@@ -253,3 +253,18 @@ def test_the_harness_modules_import_each_other_without_a_cycle():
 
     for module in edges:
         visit(module, [])
+
+
+def test_cached_plans_of_two_roots_in_one_tree_are_not_confused(tmp_path, monkeypatch):
+    """environments/dev and environments/prod share the copied tree and the variables: each root keeps its own
+    plan (make cost once priced dev's plan three times)."""
+    from harness import root as root_mod
+
+    monkeypatch.setattr(root_mod.settings, "CACHE", tmp_path / "cache")
+    (tmp_path / "modules").mkdir()
+    for name in ("dev", "prod"):
+        folder = tmp_path / "environments" / name
+        folder.mkdir(parents=True)
+        (folder / "main.tf").write_text(f'output "which" {{\n  value = "{name}"\n}}\n')
+    plans = {name: root_mod.Root(tmp_path / "environments" / name).plan(cache=True) for name in ("dev", "prod")}
+    assert {name: p.output_values["which"] for name, p in plans.items()} == {"dev": "dev", "prod": "prod"}
