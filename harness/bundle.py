@@ -130,7 +130,10 @@ def load_negative_cases(root: Path = settings.ROOT) -> list[NegativeCase]:
         for case in spec.get("cases", []):
             if not re.fullmatch(r"[a-z0-9-]+", case["id"]):
                 raise ValueError(f"{spec_file}: case id {case['id']!r} must be lowercase letters, digits, dashes")
-            cases.append(NegativeCase(module, case["id"], merge(base, case.get("vars") or {}), case["error"]))
+            over = case.get("vars") or {}
+            # `replace: [input, ...]`: those inputs take the case's value whole instead of merging into the base's
+            whole = {k: over[k] for k in case.get("replace", [])}
+            cases.append(NegativeCase(module, case["id"], merge(base, over) | whole, case["error"]))
     return cases
 
 

@@ -29,7 +29,7 @@ locals {
     "sa-east-1"      = "SAE1"
   }
   region_code = lookup(local.usage_region_codes, data.aws_region.current.name, null)
-  glue_dpu_usage_types = coalesce(var.glue_dpu_usage_types,
+  glue_dpu_usage_types = length(var.glue_dpu_usage_types) > 0 ? var.glue_dpu_usage_types : (
   local.region_code == null ? [] : ["${local.region_code}-ETL-DPU-Hour"])
 
   # Each kind of budget: what it measures and how it is filtered.
@@ -76,8 +76,37 @@ locals {
     }
   } : {}
 
-  billing_topics = coalesce(var.billing_topic_arns, var.topic_arns)
-  billing_alarms = var.create && var.create_billing_alarms ? var.billing_alarms : {}
+  # Billing alarms in the project's one shape: built-in services, overridden or extended by var.alarms.
+  billing_defaults = {
+    total   = { critical = var.monthly_limit_usd }
+    AWSGlue = { warning = var.monthly_limit_usd }
+  }
+  billing_settings = { for k in distinct(concat(keys(local.billing_defaults), keys(var.alarms))) : k => {
+    enabled             = coalesce(try(var.alarms[k].enabled, null), true)
+    thresholds          = coalesce(try(var.alarms[k].thresholds, null), lookup(local.billing_defaults, k, { warning = var.monthly_limit_usd }))
+    period              = coalesce(try(var.alarms[k].period_seconds, null), var.alarm_period_seconds, 21600)
+    evaluation_periods  = coalesce(try(var.alarms[k].evaluation_periods, null), 1)
+    datapoints_to_alarm = coalesce(try(var.alarms[k].datapoints_to_alarm, null), 1)
+    # no datapoint = nothing billed yet this month (the metric restarts every month)
+    treat_missing_data = coalesce(try(var.alarms[k].treat_missing_data, null), "notBreaching")
+    runbook            = coalesce(try(var.alarms[k].runbook_url, null), "${var.runbook_url}#estimated-charges")
+  } }
+  billing_alarms = var.create && var.create_billing_alarms ? merge([for k, st in local.billing_settings : {
+    for severity, threshold in st.thresholds : "${k}-${severity}" => {
+      service   = k
+      severity  = severity
+      threshold = threshold
+      st        = st
+    }
+  } if st.enabled]...) : {}
+  billing_topics = length(var.billing_alarm_topic_arns) > 0 ? var.billing_alarm_topic_arns : var.alarm_topic_arns
+
+  # Every severity something here notifies: each needs a topic (validated on alarm_topic_arns).
+  severities_used = toset(concat(
+    flatten([for b in values(local.budgets) : [for t in b.thresholds : t.severity]]),
+    var.create_anomaly_detection ? [var.anomaly_severity] : [],
+    length(var.billing_alarm_topic_arns) > 0 ? [] : [for a in values(local.billing_alarms) : a.severity],
+  ))
 
   create_anomaly_monitor = var.create && var.create_anomaly_detection && var.anomaly_monitor_arn == null
   anomaly_monitor_arn    = var.anomaly_monitor_arn != null ? var.anomaly_monitor_arn : try(aws_ce_anomaly_monitor.this[0].arn, null)
@@ -115,7 +144,7 @@ resource "aws_budgets_budget" "this" {
       threshold                 = notification.value.threshold
       threshold_type            = "PERCENTAGE"
       notification_type         = notification.value.type
-      subscriber_sns_topic_arns = [var.topic_arns[notification.value.severity]]
+      subscriber_sns_topic_arns = [var.alarm_topic_arns[notification.value.severity]]
     }
   }
 
@@ -135,31 +164,41 @@ resource "aws_cloudwatch_metric_alarm" "estimated_charges" {
   for_each = local.billing_alarms
   provider = aws.us_east_1
 
-  alarm_name = "${var.name_prefix}-estimated-charges-${lower(each.key)}-${each.value.severity}"
+  alarm_name = "${var.name_prefix}-estimated-charges-${lower(each.value.service)}-${each.value.severity}"
   alarm_description = format(
-    "[%s] Estimated AWS charges%s this month are above %s USD (the %s environment's monthly limit is %s USD). Runbook: %s",
-    each.value.severity,
-    each.key == "total" ? "" : " for ${each.key}",
-    coalesce(each.value.threshold_usd, var.monthly_limit_usd),
+    "%s: estimated AWS charges%s this month are above %s USD (the %s environment's monthly limit is %s USD). Runbook: %s",
+    title(each.value.severity),
+    each.value.service == "total" ? "" : " for ${each.value.service}",
+    each.value.threshold,
     var.name_prefix,
     var.monthly_limit_usd,
-    var.runbook_url,
+    each.value.st.runbook,
   )
   namespace           = "AWS/Billing"
   metric_name         = "EstimatedCharges"
-  dimensions          = each.key == "total" ? { Currency = "USD" } : { ServiceName = each.key, Currency = "USD" }
+  dimensions          = each.value.service == "total" ? { Currency = "USD" } : { ServiceName = each.value.service, Currency = "USD" }
   statistic           = "Maximum"
-  period              = var.billing_alarm_period_seconds
-  evaluation_periods  = 1
-  datapoints_to_alarm = 1
-  threshold           = coalesce(each.value.threshold_usd, var.monthly_limit_usd)
+  period              = each.value.st.period
+  evaluation_periods  = each.value.st.evaluation_periods
+  datapoints_to_alarm = each.value.st.datapoints_to_alarm
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
-  # no datapoint = nothing billed yet this month (the metric restarts every month)
-  treat_missing_data = "notBreaching"
-  alarm_actions      = [local.billing_topics[each.value.severity]]
-  ok_actions         = [local.billing_topics[each.value.severity]]
+  treat_missing_data  = each.value.st.treat_missing_data
+  alarm_actions       = [local.billing_topics[each.value.severity]]
+  ok_actions          = [local.billing_topics[each.value.severity]]
 
   tags = merge(local.tags, { Severity = each.value.severity })
+}
+
+# v0.1 keyed the billing alarms by service alone; with thresholds per severity the key is <service>-<severity>.
+moved {
+  from = aws_cloudwatch_metric_alarm.estimated_charges["total"]
+  to   = aws_cloudwatch_metric_alarm.estimated_charges["total-critical"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.estimated_charges["AWSGlue"]
+  to   = aws_cloudwatch_metric_alarm.estimated_charges["AWSGlue-warning"]
 }
 
 # -- 3. Cost Anomaly Detection (Cost Explorer's API is in us-east-1) --------------------------------------
@@ -185,7 +224,7 @@ resource "aws_ce_anomaly_subscription" "this" {
 
   subscriber {
     type    = "SNS"
-    address = var.topic_arns[var.anomaly_severity]
+    address = var.alarm_topic_arns[var.anomaly_severity]
   }
 
   threshold_expression {

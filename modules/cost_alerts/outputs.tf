@@ -14,12 +14,12 @@ output "budget_limits" {
 }
 
 output "billing_alarm_arns" {
-  description = "EstimatedCharges alarm ARN by key of billing_alarms (ServiceName or total)."
+  description = "EstimatedCharges alarm ARN by <service>-<severity> (e.g. total-critical, AWSGlue-warning)."
   value       = { for k, a in aws_cloudwatch_metric_alarm.estimated_charges : k => a.arn }
 }
 
 output "billing_alarm_names" {
-  description = "EstimatedCharges alarm name by key of billing_alarms."
+  description = "EstimatedCharges alarm name by <service>-<severity>."
   value       = { for k, a in aws_cloudwatch_metric_alarm.estimated_charges : k => a.alarm_name }
 }
 

@@ -2,6 +2,7 @@ variable "create" {
   description = "Create anything at all. false plans nothing (a disabled module must cost nothing)."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "create_budgets" {
@@ -17,7 +18,7 @@ variable "create_anomaly_detection" {
 }
 
 variable "create_billing_alarms" {
-  description = "Create the CloudWatch alarms on AWS/Billing EstimatedCharges (in us-east-1, through the aws.us_east_1 provider)."
+  description = "Create the CloudWatch alarms on AWS/Billing EstimatedCharges (alarms; in us-east-1, through the aws.us_east_1 provider)."
   type        = bool
   default     = true
 }
@@ -27,8 +28,8 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,39}$", var.name_prefix))
-    error_message = "name_prefix must be 2-40 letters, digits or dashes, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-24 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit; got ${jsonencode(var.name_prefix)}."
   }
 }
 
@@ -42,37 +43,47 @@ variable "monthly_limit_usd" {
   }
 }
 
-variable "topic_arns" {
-  description = "SNS topic ARN by severity, e.g. module.notifications.topic_arns. The topics' KMS key and policy must let budgets.amazonaws.com and costalerts.amazonaws.com (and cloudwatch.amazonaws.com for the billing alarms) publish: the notifications module's do."
-  type = object({
-    critical = string
-    warning  = string
-    info     = string
-  })
+variable "alarm_topic_arns" {
+  description = "SNS topic ARN by severity (critical, warning, info), e.g. the notifications module's topic_arns: what the budgets, the anomaly subscription and (unless billing_alarm_topic_arns is set) the billing alarms notify. Every severity they use needs a topic. The topics' key and policy must let budgets.amazonaws.com, costalerts.amazonaws.com and cloudwatch.amazonaws.com publish (the notifications module's do)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = alltrue([for v in values(var.topic_arns) : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", v))])
-    error_message = "topic_arns values must be SNS topic ARNs (arn:<partition>:sns:<region>:<account>:<name>)."
+    condition     = alltrue([for s in keys(var.alarm_topic_arns) : contains(["critical", "warning", "info"], s)])
+    error_message = "alarm_topic_arns keys must be severities: critical, warning, info; got ${jsonencode(keys(var.alarm_topic_arns))}."
   }
 
   validation {
-    condition     = var.billing_topic_arns != null || !var.create_billing_alarms || length(var.billing_alarms) == 0 || alltrue([for v in values(var.topic_arns) : can(regex("^arn:aws[a-z-]*:sns:us-east-1:", v))])
-    error_message = "topic_arns: the billing alarms live in us-east-1 and can only notify us-east-1 topics: give us-east-1 topics, or set billing_topic_arns."
+    condition     = alltrue([for v in values(var.alarm_topic_arns) : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", v))])
+    error_message = "alarm_topic_arns values must be SNS topic ARNs (arn:<partition>:sns:<region>:<account>:<name>)."
+  }
+
+  validation {
+    condition     = !var.create || length(setsubtract(local.severities_used, keys(var.alarm_topic_arns))) == 0
+    error_message = "alarm_topic_arns must have a topic for every severity the budgets, the anomaly subscription and the billing alarms use (no alert silently dropped); missing: ${join(", ", setsubtract(local.severities_used, keys(var.alarm_topic_arns)))}."
+  }
+
+  validation {
+    condition     = length(var.billing_alarm_topic_arns) > 0 || length(local.billing_alarms) == 0 || alltrue([for v in values(var.alarm_topic_arns) : can(regex("^arn:aws[a-z-]*:sns:us-east-1:", v))])
+    error_message = "alarm_topic_arns: the billing alarms live in us-east-1 (AWS/Billing exists only there) and a CloudWatch alarm can only notify a topic of its own region: give us-east-1 topics here, or us-east-1 topics in billing_alarm_topic_arns."
   }
 }
 
-variable "billing_topic_arns" {
-  description = "SNS topic ARN by severity for the billing alarms. A CloudWatch alarm can only notify a topic of its own region, and AWS/Billing exists only in us-east-1: give us-east-1 topics here when topic_arns are elsewhere. null = topic_arns."
-  type = object({
-    critical = string
-    warning  = string
-    info     = string
-  })
-  default = null
+variable "billing_alarm_topic_arns" {
+  description = "SNS topic ARN by severity for the billing alarms, when alarm_topic_arns are not in us-east-1: AWS/Billing exists only in us-east-1 and an alarm can only notify a topic of its own region. {} = alarm_topic_arns."
+  type        = map(string)
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = var.billing_topic_arns == null || alltrue([for v in values(coalesce(var.billing_topic_arns, { critical = "", warning = "", info = "" })) : can(regex("^arn:aws[a-z-]*:sns:us-east-1:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", v))])
-    error_message = "billing_topic_arns must be null or SNS topic ARNs in us-east-1 (critical, warning, info)."
+    condition     = alltrue([for s, v in var.billing_alarm_topic_arns : contains(["critical", "warning", "info"], s) && can(regex("^arn:aws[a-z-]*:sns:us-east-1:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", v))])
+    error_message = "billing_alarm_topic_arns must map severities (critical, warning, info) to SNS topic ARNs in us-east-1."
+  }
+
+  validation {
+    condition     = length(var.billing_alarm_topic_arns) == 0 || length(setsubtract(toset([for a in values(local.billing_alarms) : a.severity]), keys(var.billing_alarm_topic_arns))) == 0
+    error_message = "billing_alarm_topic_arns must have a topic for every severity the billing alarms use; missing: ${join(", ", setsubtract(toset([for a in values(local.billing_alarms) : a.severity]), keys(var.billing_alarm_topic_arns)))}."
   }
 }
 
@@ -88,6 +99,7 @@ variable "budget_thresholds" {
     { threshold = 100, type = "ACTUAL", severity = "critical" },
     { threshold = 100, type = "FORECASTED", severity = "warning" },
   ]
+  nullable = false
 
   validation {
     condition     = alltrue([for t in var.budget_thresholds : t.threshold >= 1 && t.threshold <= 1000])
@@ -126,7 +138,8 @@ variable "budgets" {
     cost_filters = optional(map(list(string)))
     unit         = optional(string)
   }))
-  default = { glue_cost = {} }
+  default  = { glue_cost = {} }
+  nullable = false
 
   validation {
     condition     = alltrue([for k in keys(var.budgets) : contains(["glue_cost", "glue_dpu_hours", "s3_storage", "api_gateway"], k)])
@@ -167,51 +180,82 @@ variable "budgets" {
 }
 
 variable "glue_dpu_usage_types" {
-  description = "Usage types counted by the glue_dpu_hours budget. null = <region code>-ETL-DPU-Hour for the provider's region (e.g. USE1-ETL-DPU-Hour); Cost Explorer's Usage type dimension lists the exact names."
+  description = "Usage types counted by the glue_dpu_hours budget. [] = <region code>-ETL-DPU-Hour for the provider's region (e.g. USE1-ETL-DPU-Hour); Cost Explorer's Usage type dimension lists the exact names."
   type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for u in var.glue_dpu_usage_types : can(regex("^[A-Za-z0-9:._-]+$", u))])
+    error_message = "glue_dpu_usage_types must be usage type names (letters, digits, ':', '.', '_', '-'), e.g. USE1-ETL-DPU-Hour; got ${jsonencode(var.glue_dpu_usage_types)}."
+  }
+}
+
+variable "alarms" {
+  description = <<-EOT
+    Alarms on AWS/Billing EstimatedCharges (Currency=USD, the month's charges so far), in the project's one
+    override shape (CONTRIBUTING.md), keyed by the ServiceName dimension (e.g. AWSGlue, AmazonS3,
+    AmazonApiGateway) or `total` for the whole account. thresholds is severity -> USD, one alarm each.
+    Built in: total { critical = monthly_limit_usd } and AWSGlue { warning = monthly_limit_usd }; a key adds a
+    service, enabled = false removes one. The period defaults to alarm_period_seconds, else 21600 (AWS
+    publishes the metric about every 6 hours). Billing alerts must be enabled in the account's billing
+    preferences, or the metric does not exist.
+  EOT
+  type = map(object({
+    enabled             = optional(bool)
+    thresholds          = optional(map(number))
+    period_seconds      = optional(number)
+    evaluation_periods  = optional(number)
+    datapoints_to_alarm = optional(number)
+    treat_missing_data  = optional(string)
+    runbook_url         = optional(string)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.alarms) : can(regex("^[A-Za-z][A-Za-z0-9]{1,63}$", k))])
+    error_message = "alarms keys must be `total` or an AWS/Billing ServiceName (letters and digits, e.g. AWSGlue, AmazonS3); got ${jsonencode(keys(var.alarms))}."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for k, a in var.alarms : [for s, t in coalesce(a.thresholds, {}) : contains(["critical", "warning", "info"], s) && t > 0]]))
+    error_message = "alarms.<service>.thresholds must map severities (critical, warning, info) to positive amounts of USD."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.period_seconds == null || contains([10, 20, 30], coalesce(a.period_seconds, 60)) || (coalesce(a.period_seconds, 60) >= 60 && coalesce(a.period_seconds, 60) % 60 == 0)])
+    error_message = "alarms.<service>.period_seconds must be 10, 20, 30 or a multiple of 60."
+  }
+
+  validation {
+    condition = alltrue([for k, a in var.alarms : (
+      coalesce(a.evaluation_periods, 1) >= 1 && floor(coalesce(a.evaluation_periods, 1)) == coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.datapoints_to_alarm, 1) >= 1 && coalesce(a.datapoints_to_alarm, 1) <= coalesce(a.evaluation_periods, 1) &&
+      coalesce(a.evaluation_periods, 1) * coalesce(a.period_seconds, var.alarm_period_seconds, 21600) <= 86400
+    )])
+    error_message = "alarms.<service>: evaluation_periods must be a whole number of at least 1, datapoints_to_alarm from 1 to evaluation_periods, and evaluation_periods x period at most 86400 (one day)."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.treat_missing_data == null || contains(["missing", "ignore", "breaching", "notBreaching"], coalesce(a.treat_missing_data, "missing"))])
+    error_message = "alarms.<service>.treat_missing_data must be one of missing, ignore, breaching, notBreaching."
+  }
+
+  validation {
+    condition     = alltrue([for k, a in var.alarms : a.runbook_url == null || can(regex("^https://\\S+$", a.runbook_url))])
+    error_message = "alarms.<service>.runbook_url must be an https:// URL."
+  }
+}
+
+variable "alarm_period_seconds" {
+  description = "Period of every billing alarm without a period of its own: 10, 20, 30 or a multiple of 60. null = 21600 (AWS publishes EstimatedCharges about every 6 hours); the emulator tests use 10."
+  type        = number
   default     = null
 
   validation {
-    condition     = var.glue_dpu_usage_types == null || (length(coalesce(var.glue_dpu_usage_types, [])) > 0 && alltrue([for u in coalesce(var.glue_dpu_usage_types, []) : can(regex("^[A-Za-z0-9:._-]+$", u))]))
-    error_message = "glue_dpu_usage_types must be null or a non-empty list of usage type names (letters, digits, ':', '.', '_', '-'), e.g. USE1-ETL-DPU-Hour."
-  }
-}
-
-variable "billing_alarms" {
-  description = "Alarms on AWS/Billing EstimatedCharges (Currency=USD), keyed by the ServiceName dimension (e.g. AWSGlue, AmazonS3, AmazonApiGateway) or `total` for the whole account. threshold_usd defaults to monthly_limit_usd. Billing alerts must be enabled in the account's billing preferences."
-  type = map(object({
-    threshold_usd = optional(number)
-    severity      = optional(string, "warning")
-  }))
-  default = {
-    total   = { severity = "critical" }
-    AWSGlue = { severity = "warning" }
-  }
-
-  validation {
-    condition     = alltrue([for k in keys(var.billing_alarms) : can(regex("^[A-Za-z][A-Za-z0-9]{1,63}$", k))])
-    error_message = "billing_alarms keys must be `total` or an AWS/Billing ServiceName (letters and digits, e.g. AWSGlue, AmazonS3)."
-  }
-
-  validation {
-    condition     = alltrue([for a in values(var.billing_alarms) : a.threshold_usd == null || try(a.threshold_usd > 0, false)])
-    error_message = "billing_alarms[*].threshold_usd must be positive (greater than 0) or null."
-  }
-
-  validation {
-    condition     = alltrue([for a in values(var.billing_alarms) : contains(["critical", "warning", "info"], a.severity)])
-    error_message = "billing_alarms[*].severity must be one of critical, warning, info."
-  }
-}
-
-variable "billing_alarm_period_seconds" {
-  description = "Period of the billing alarms. AWS publishes EstimatedCharges about every 6 hours (21600); the emulator tests use 10."
-  type        = number
-  default     = 21600
-
-  validation {
-    condition     = contains([10, 20, 30], var.billing_alarm_period_seconds) || (var.billing_alarm_period_seconds >= 60 && var.billing_alarm_period_seconds <= 86400 && var.billing_alarm_period_seconds % 60 == 0)
-    error_message = "billing_alarm_period_seconds must be 10, 20, 30 or a multiple of 60 up to 86400."
+    condition     = var.alarm_period_seconds == null || contains([10, 20, 30], coalesce(var.alarm_period_seconds, 60)) || (coalesce(var.alarm_period_seconds, 60) >= 60 && coalesce(var.alarm_period_seconds, 60) <= 86400 && coalesce(var.alarm_period_seconds, 60) % 60 == 0)
+    error_message = "alarm_period_seconds must be 10, 20, 30 or a multiple of 60 up to 86400, or null; got ${jsonencode(var.alarm_period_seconds)}."
   }
 }
 
@@ -260,13 +304,14 @@ variable "anomaly_severity" {
 }
 
 variable "runbook_url" {
-  description = "Where the alarm descriptions point to: the runbook of these alerts."
+  description = "The runbook page every alert description ends with, as <runbook_url>#<section> (estimated-charges, budgets, anomalies)."
   type        = string
-  default     = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/modules/cost_alerts/README.md#runbook"
+  default     = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/docs/runbooks/cost-alerts.md"
+  nullable    = false
 
   validation {
-    condition     = can(regex("^https://", var.runbook_url))
-    error_message = "runbook_url must be an https:// URL."
+    condition     = can(regex("^https://[^\\s#]+$", var.runbook_url)) && length(var.runbook_url) <= 512
+    error_message = "runbook_url must be an https:// URL without a #fragment (the module appends #<section>), at most 512 characters; got ${jsonencode(var.runbook_url)}."
   }
 }
 
@@ -274,4 +319,5 @@ variable "tags" {
   description = "Tags merged into every taggable resource."
   type        = map(string)
   default     = {}
+  nullable    = false
 }

@@ -14,7 +14,8 @@ import pytest
 
 from harness import emulator as emulator_mod
 from harness import hcl, settings
-from harness.bundle import NegativeCase, build_examples_bundle, build_negative_bundle, discover_examples, merge
+from harness.bundle import (NegativeCase, build_examples_bundle, build_negative_bundle, discover_examples,
+                            load_negative_cases, merge)
 from harness.inventory import compare_inventory
 from harness.root import content_hash, provider_override
 from harness.sequence import planned_changes
@@ -268,3 +269,15 @@ def test_cached_plans_of_two_roots_in_one_tree_are_not_confused(tmp_path, monkey
         (folder / "main.tf").write_text(f'output "which" {{\n  value = "{name}"\n}}\n')
     plans = {name: root_mod.Root(tmp_path / "environments" / name).plan(cache=True) for name in ("dev", "prod")}
     assert {name: p.output_values["which"] for name, p in plans.items()} == {"dev": "dev", "prod": "prod"}
+
+
+def test_a_negative_case_can_replace_a_base_input_whole(tmp_path):
+    (tmp_path / "tests" / "negative").mkdir(parents=True)
+    (tmp_path / "tests" / "negative" / "m.yaml").write_text(
+        "base: { topics: { critical: a, warning: b } }\n"
+        "cases:\n"
+        "  - { id: merged, vars: { topics: { critical: c } }, error: x }\n"
+        "  - { id: whole, replace: [topics], vars: { topics: { critical: c } }, error: x }\n")
+    cases = {c.id: c.vars for c in load_negative_cases(tmp_path)}
+    assert cases["merged"] == {"topics": {"critical": "c", "warning": "b"}}
+    assert cases["whole"] == {"topics": {"critical": "c"}}

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 PLAN_PREFIX = "module.cost_alerts__complete.module.cost_alerts."
-RUNBOOK = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/modules/cost_alerts/README.md#runbook"
+RUNBOOK = "https://github.com/glue-etl-monitoring/glue-etl-monitoring/blob/main/docs/runbooks/cost-alerts.md#estimated-charges"
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +30,15 @@ def alarms(applied_examples, out) -> dict[str, dict]:
 
 def test_billing_alarms_watch_estimated_charges_per_service_and_in_total(alarms, out):
     topics = out["topic_arns"]
-    want = {  # key: (dimensions, threshold, severity)
-        "total": ({"Currency": "USD"}, 100, "critical"),
-        "AWSGlue": ({"ServiceName": "AWSGlue", "Currency": "USD"}, 100, "warning"),
-        "AmazonS3": ({"ServiceName": "AmazonS3", "Currency": "USD"}, 20, "info"),
+    want = {  # <service>-<severity>: (dimensions, threshold); AWSGlue is built in, at the monthly limit
+        "total-warning": ({"Currency": "USD"}, 80),
+        "total-critical": ({"Currency": "USD"}, 100),
+        "AWSGlue-warning": ({"ServiceName": "AWSGlue", "Currency": "USD"}, 100),
+        "AmazonS3-info": ({"ServiceName": "AmazonS3", "Currency": "USD"}, 20),
     }
     assert set(alarms) == set(want)
-    for key, (dimensions, threshold, severity) in want.items():
-        a = alarms[key]
+    for key, (dimensions, threshold) in want.items():
+        a, severity = alarms[key], key.rsplit("-", 1)[1]
         assert (a["Namespace"], a["MetricName"], a["Statistic"]) == ("AWS/Billing", "EstimatedCharges", "Maximum")
         assert {d["Name"]: d["Value"] for d in a["Dimensions"]} == dimensions
         assert a["Threshold"] == threshold and a["ComparisonOperator"] == "GreaterThanThreshold"
@@ -45,7 +46,7 @@ def test_billing_alarms_watch_estimated_charges_per_service_and_in_total(alarms,
         assert a["TreatMissingData"] == "notBreaching"
         assert (a["EvaluationPeriods"], a["DatapointsToAlarm"], a["Period"]) == (1, 1, 10)
         assert a["AlarmName"].endswith(f"-{severity}")
-        assert a["AlarmDescription"].startswith(f"[{severity}]") and a["AlarmDescription"].endswith(RUNBOOK)
+        assert a["AlarmDescription"].startswith(f"{severity.title()}: ") and a["AlarmDescription"].endswith(RUNBOOK)
 
 
 def test_billing_alarm_notifies_its_severity_topic(applied_examples, alarms, out):
@@ -58,7 +59,7 @@ def test_billing_alarm_notifies_its_severity_topic(applied_examples, alarms, out
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         sub = sns.subscribe(TopicArn=out["topic_arns"]["critical"], Protocol="sqs", Endpoint=queue_arn,
                             Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
-        name = alarms["total"]["AlarmName"]
+        name = alarms["total-critical"]["AlarmName"]
         # from OK, whatever the emulator's own evaluation left it in: only a change of state notifies
         cw.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="test: start from OK")
         cw.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason="test: charges above the limit")

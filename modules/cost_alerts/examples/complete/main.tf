@@ -23,7 +23,7 @@ module "cost_alerts" {
 
   name_prefix       = local.name
   monthly_limit_usd = 100
-  topic_arns        = { for k, t in aws_sns_topic.severity : k => t.arn }
+  alarm_topic_arns  = { for k, t in aws_sns_topic.severity : k => t.arn }
 
   budgets = {
     glue_cost      = {}
@@ -37,14 +37,13 @@ module "cost_alerts" {
       ]
     }
   }
-  billing_alarms = {
-    total    = { severity = "critical" }
-    AWSGlue  = { severity = "warning" }
-    AmazonS3 = { threshold_usd = 20, severity = "info" }
+  alarms = {
+    total    = { thresholds = { warning = 80, critical = 100 } }
+    AmazonS3 = { thresholds = { info = 20 } }
   }
-  billing_alarm_period_seconds = 10
-  anomaly_threshold_usd        = 25
-  anomaly_threshold_percent    = 20
+  alarm_period_seconds      = 10
+  anomaly_threshold_usd     = 25
+  anomaly_threshold_percent = 20
 
   create_budgets           = var.create_budgets
   create_anomaly_detection = var.create_anomaly_detection
