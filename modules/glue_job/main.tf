@@ -43,13 +43,13 @@ locals {
 
   s3_prefix_uri_pattern = "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.'()=+,@-]+/)+$"
 
-  job_name  = "${var.name_prefix}-${var.job_name}"
+  job_name  = "${var.name_prefix}-${var.name}"
   role_name = length(local.job_name) <= 64 ? local.job_name : "${substr(local.job_name, 0, 55)}-${substr(sha256(local.job_name), 0, 8)}"
   glue5     = var.glue_version == "5.0"
 
   notify_delay = coalesce(var.notify_delay_after_minutes, max(1, floor(var.timeout_minutes * 0.8)))
   description = coalesce(var.description, join(" ", [
-    "${var.job_name} (${var.environment}): a glue_jobs framework job.",
+    "${var.name} (${var.environment}): a glue_jobs framework job.",
     var.max_retries == 0
     ? "Glue does not retry failed runs (max_retries 0): the remediation Lambda does, so a run is not retried twice."
     : "Glue retries a failed run up to ${var.max_retries} times: keep the remediation Lambda's retries off for it.",

@@ -1,5 +1,5 @@
 output "job_name" {
-  description = "Name of the Glue job (<name_prefix>-<job_name>): what job_monitoring, the remediation Lambda and the \"Glue Job State Change\" events know it by, and the framework's --JOB_NAME."
+  description = "Name of the Glue job (<name_prefix>-<name>): what job_monitoring, the remediation Lambda and the \"Glue Job State Change\" events know it by, and the framework's --JOB_NAME."
   value       = try(aws_glue_job.this[0].name, null)
 }
 

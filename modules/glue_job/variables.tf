@@ -6,7 +6,7 @@ variable "create" {
 }
 
 variable "name_prefix" {
-  description = "Prefix of every name: the job and its role are <name_prefix>-<job_name> (the role name cut to IAM's 64 characters with a hash when longer)."
+  description = "Prefix of every name: the job and its role are <name_prefix>-<name> (the role name cut to IAM's 64 characters with a hash when longer)."
   type        = string
   nullable    = false
 
@@ -16,14 +16,14 @@ variable "name_prefix" {
   }
 }
 
-variable "job_name" {
-  description = "The job's own short name, after the prefix (e.g. customer_import): the Glue job is <name_prefix>-<job_name>, which Glue passes to the script as --JOB_NAME and the framework checks against its own rule (letters, digits, '_', '.', '-')."
+variable "name" {
+  description = "The job's own short name, after the prefix (e.g. customer_import): the Glue job is <name_prefix>-<name>, which Glue passes to the script as --JOB_NAME and the framework checks against its own rule (letters, digits, '_', '.', '-')."
   type        = string
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,229}$", var.job_name))
-    error_message = "job_name must be 1-230 letters, digits, '_', '.' or '-', starting with a letter or digit (with the prefix it stays within Glue's 255 characters and the framework's job-name rule); got \"${var.job_name}\"."
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,229}$", var.name))
+    error_message = "name must be 1-230 letters, digits, '_', '.' or '-', starting with a letter or digit (with the prefix it stays within Glue's 255 characters and the framework's job-name rule); got ${jsonencode(var.name)}."
   }
 }
 
@@ -84,7 +84,7 @@ variable "artifacts_bucket" {
 }
 
 variable "artifacts_prefix" {
-  description = "Key prefix of the uploads in artifacts_bucket: \"\" or path segments each ending with '/'. The objects are <artifacts_prefix><name_prefix>-<job_name>/<file name>."
+  description = "Key prefix of the uploads in artifacts_bucket: \"\" or path segments each ending with '/'. The objects are <artifacts_prefix><name_prefix>-<name>/<file name>."
   type        = string
   default     = "glue-jobs/"
   nullable    = false

@@ -147,7 +147,7 @@ module "customer_import" {
 
   create       = local.built
   name_prefix  = local.name_prefix
-  job_name     = "customer_import"
+  name         = "customer_import"
   script_path  = local.script
   package_path = local.package
 

@@ -25,7 +25,7 @@ module "customer_import" {
 
   create       = local.built
   name_prefix  = local.name_prefix
-  job_name     = "customer_import"
+  name         = "customer_import"
   description  = "Raw customer JSON to validated, enriched Parquet (Glue 4.0, FLEX: a nightly load that may start late)"
   script_path  = local.script
   package_path = local.package
