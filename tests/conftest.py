@@ -36,11 +36,13 @@ from harness.sequence import ReadmeSequence
 EXAMPLES_ACCOUNT = "100000000001"
 NEGATIVE_ACCOUNT = "100000000002"
 PROD_ACCOUNT = "100000000013"
+UPGRADE_ACCOUNT = "100000000021"
+SHARED_PLAN_ACCOUNT = "100000000031"  # the environments planned as if they shared one account
 
 # Background work, by the fixture that waits for it, in the order the tests that need it run.
-BACKGROUND = ("static_verdicts", "examples_plan", "negative_diagnostics", "applied_examples", "environment:prod",
+BACKGROUND = ("static_verdicts", "examples_plan", "readme_plan", "environment_plans", "negative_diagnostics", "applied_examples", "environment:prod",
               "localstack_differential", "job_alerts_record", "dlq_alert", "environment:staging",
-              "environment:dev", "readme_sequence", "destroyed")
+              "environment:dev", "readme_sequence", "upgrade", "destroyed")
 # The slow end-to-end paths (tests/e2e/scenarios.py): fixture -> the root they run on (None: the emulator alone)
 # and the function that runs them, in the background, as soon as that root is applied.
 SCENARIOS = {
@@ -104,11 +106,18 @@ def pytest_collection_finish(session):
     wanted = {n for needs in suite.needs.values() for n in needs}
     if not wanted:
         return
-    from tools.build_lambdas import build  # the Lambda zips the modules deploy (deterministic, atomic)
-
-    build()
+    build_artifacts()
     suite.tree = copy_tree(suite.run_dir / "tree")
     start_background(suite, wanted, session.items)
+
+
+def build_artifacts() -> None:
+    """What the roots deploy: the Lambda zips and the job framework's package (deterministic, atomic)."""
+    from tools.build_glue_package import build as build_glue_package
+    from tools.build_lambdas import build as build_lambdas
+
+    build_lambdas()
+    build_glue_package()
 
 
 def start_background(suite: Suite, wanted: set[str], items) -> None:
@@ -130,6 +139,27 @@ def start_background(suite: Suite, wanted: set[str], items) -> None:
             root.target_emulator(emu, account=EXAMPLES_ACCOUNT)
             return root.plan(tf_vars=gaps.plan_values(root.path) or None, cache=True)
         suite.tasks["examples_plan"] = Task("plan of the examples", plan_examples).start()
+    if "readme_plan" in wanted:
+        def plan_readmes():
+            from harness.readme_examples import write_readme_examples
+
+            readme_tree = copy_tree(suite.run_dir / "readme-tree")
+            root = Root(build_examples_bundle(readme_tree, write_readme_examples(readme_tree)))
+            root.target_emulator(emu, account=EXAMPLES_ACCOUNT)
+            try:
+                return root.plan(tf_vars=gaps.plan_values(root.path) or None, cache=True), ""
+            except Exception as exc:  # noqa: BLE001 - each README's test shows the errors of its own example
+                return None, str(exc.args[-1] if exc.args else exc)
+        suite.tasks["readme_plan"] = Task("plan of the README examples", plan_readmes).start()
+    if "environment_plans" in wanted:
+        def plan_environments():
+            plans, plan_tree = {}, copy_tree(suite.run_dir / "plan-environments")
+            for env in static.environments():
+                root = Root(plan_tree / "environments" / env.name)
+                root.target_emulator(emu, account=SHARED_PLAN_ACCOUNT, as_on_aws=True)
+                plans[env.name] = root.plan(tf_vars=gaps.plan_values(root.path) or None, cache=True)
+            return plans
+        suite.tasks["environment_plans"] = Task("plans of the environments", plan_environments).start()
     if "negative_diagnostics" in wanted:
         def negative():
             return plan_diagnostics(copy_tree(suite.run_dir / "negative-tree"), load_negative_cases(),
@@ -158,6 +188,12 @@ def start_background(suite: Suite, wanted: set[str], items) -> None:
     for scenario in sorted(wanted & SCENARIOS.keys()):
         root_name, function = SCENARIOS[scenario]
         suite.tasks[scenario] = Task(scenario, lambda r=root_name, f=function: run_scenario(suite, r, f)).start()
+
+    if "upgrade" in wanted:
+        from harness.upgrade import upgrade
+
+        suite.tasks["upgrade"] = Task("the upgrade from the previous release",
+                                      lambda: upgrade(emu, suite.run_dir, UPGRADE_ACCOUNT)).start()
 
     sequence_envs = {env: users.get(f"environment:{env}", 0) for env in ("staging", "dev")}
     if any(sequence_envs.values()) or "readme_sequence" in wanted:
@@ -241,9 +277,7 @@ def emulator(suite):
 @pytest.fixture(scope="session")
 def tree(suite) -> Path:
     if suite.tree is None:
-        from tools.build_lambdas import build
-
-        build()
+        build_artifacts()
         suite.tree = copy_tree(suite.run_dir / "tree")
     return suite.tree
 
@@ -265,6 +299,18 @@ def examples():
 def examples_plan(suite):
     """The plan of every example from nothing (emulator gaps switched on: plans create nothing)."""
     return suite.tasks["examples_plan"].result()
+
+
+@pytest.fixture(scope="session")
+def readme_plan(suite):
+    """The plan of every module README's usage example (harness/readme_examples.py)."""
+    return suite.tasks["readme_plan"].result()
+
+
+@pytest.fixture(scope="session")
+def environment_plans(suite):
+    """Each environment's plan from nothing, as on AWS (every emulator gap on), all in one account."""
+    return suite.tasks["environment_plans"].result()
 
 
 @pytest.fixture(scope="session")
@@ -291,6 +337,12 @@ def environment(request, suite):
     if name in ("dev", "staging"):
         return suite.sequence.environment(name)
     return suite.roots[f"environment:{name}"].wait()
+
+
+@pytest.fixture(scope="session")
+def upgrade(suite):
+    """dev applied with the previous release, then planned, applied and destroyed with this code (harness.upgrade)."""
+    return suite.tasks["upgrade"].result()
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ module "kms_key" {
   count  = var.create && var.create_kms_key ? 1 : 0
 
   name_prefix        = var.name_prefix
-  name               = "audit-trail"
+  name               = "audit"
   description        = "${var.name_prefix}: audit trail (S3 events, Athena results)"
   publisher_services = []
   via_services       = ["s3"] # the writers and readers (writer_policy_json, reader_policy_json) reach it through S3
@@ -47,14 +47,20 @@ module "kms_key" {
   tags                            = local.tags
 }
 
+# v0.1 had the key here: it moves into module.kms_key (and, in the composition, becomes the environment's
+# key), so the audit events it encrypted stay readable by the roles the key's policy names. Its alias is
+# forgotten (it stays, on the same key); the new alias has another name.
 moved {
   from = aws_kms_key.this[0]
   to   = module.kms_key[0].aws_kms_key.this[0]
 }
 
-moved {
-  from = aws_kms_alias.this[0]
-  to   = module.kms_key[0].aws_kms_alias.this[0]
+removed {
+  from = aws_kms_alias.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 # -- the bucket -----------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ module "kms_key" {
   count  = local.create_kms_key ? 1 : 0
 
   name_prefix        = var.name_prefix
-  name               = var.name
+  name               = "${var.name}-function"
   description        = "Logs, settings and dead-letter queue of the Lambda function ${local.function_name}"
   log_group_names    = [local.log_group] # CloudWatch Logs may use the key for this group only
   publisher_services = []
@@ -92,14 +92,24 @@ module "kms_key" {
   tags                            = var.tags
 }
 
-moved {
-  from = aws_kms_key.this[0]
-  to   = module.kms_key[0].aws_kms_key.this[0]
+# v0.1 had its own key here. An environment now has one key (the composition's), so the old key is
+# forgotten, not destroyed: it stays in the account and keeps decrypting what it encrypted (the services
+# hold its key id), and CHANGELOG 0.2.0 says how to schedule its deletion once that data has expired. The
+# new key's alias has another name, so that the old alias can stay.
+removed {
+  from = aws_kms_key.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
-moved {
-  from = aws_kms_alias.this[0]
-  to   = module.kms_key[0].aws_kms_alias.this[0]
+removed {
+  from = aws_kms_alias.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 # -- execution role -------------------------------------------------------------------------------------
@@ -337,10 +347,11 @@ resource "aws_lambda_permission" "events" {
 resource "aws_sns_topic_subscription" "this" {
   for_each = local.sns_subscriptions
 
-  topic_arn     = each.value.topic_arn
-  protocol      = "lambda"
-  endpoint      = aws_lambda_function.this[0].arn
-  filter_policy = each.value.filter_policy
+  topic_arn           = each.value.topic_arn
+  protocol            = "lambda"
+  endpoint            = aws_lambda_function.this[0].arn
+  filter_policy       = each.value.filter_policy
+  filter_policy_scope = each.value.filter_policy_scope
 
   depends_on = [aws_lambda_permission.sns]
 }
@@ -381,4 +392,16 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_actions   = [var.alarm_topic_arns[each.value.severity]]
   ok_actions      = [var.alarm_topic_arns[each.value.severity]]
   tags            = merge(var.tags, { Severity = each.value.severity })
+}
+
+# v0.1 had one alarm per signal at alarm_severity (warning by default); now one per severity threshold.
+# A caller that set alarm_severity = "critical" moves its alarms on (modules/etl_monitoring does).
+moved {
+  from = aws_cloudwatch_metric_alarm.errors[0]
+  to   = aws_cloudwatch_metric_alarm.this["errors-warning"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.dlq_depth[0]
+  to   = aws_cloudwatch_metric_alarm.this["dead_letters-warning"]
 }

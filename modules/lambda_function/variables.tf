@@ -319,10 +319,11 @@ variable "event_rules" {
 }
 
 variable "sns_subscriptions" {
-  description = "SNS topics whose messages invoke the function, by key: { topic_arn, filter_policy = optional JSON }."
+  description = "SNS topics whose messages invoke the function, by key: { topic_arn, filter_policy = optional JSON, filter_policy_scope = optional MessageAttributes (SNS's default) or MessageBody (the policy matches the JSON message itself, e.g. a CloudWatch alarm's AlarmName) }."
   type = map(object({
-    topic_arn     = string
-    filter_policy = optional(string)
+    topic_arn           = string
+    filter_policy       = optional(string)
+    filter_policy_scope = optional(string)
   }))
   default  = {}
   nullable = false
@@ -335,6 +336,16 @@ variable "sns_subscriptions" {
   validation {
     condition     = alltrue([for s in values(var.sns_subscriptions) : s.filter_policy == null || can(jsondecode(s.filter_policy))])
     error_message = "sns_subscriptions filter_policy must be a JSON document (use jsonencode())."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sns_subscriptions) : s.filter_policy_scope == null || contains(["MessageAttributes", "MessageBody"], coalesce(s.filter_policy_scope, "-"))])
+    error_message = "sns_subscriptions filter_policy_scope must be one of MessageAttributes, MessageBody (or null: SNS's default, MessageAttributes); got: ${join(", ", [for k, s in var.sns_subscriptions : "${k} = ${jsonencode(s.filter_policy_scope)}" if s.filter_policy_scope != null && !contains(["MessageAttributes", "MessageBody"], coalesce(s.filter_policy_scope, "-"))])}."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sns_subscriptions) : s.filter_policy_scope == null || s.filter_policy != null])
+    error_message = "sns_subscriptions filter_policy_scope needs a filter_policy: the scope says what the policy is matched against; without a policy every message is delivered."
   }
 }
 

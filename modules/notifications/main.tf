@@ -54,7 +54,7 @@ module "kms_key" {
   count  = local.create_kms_key ? 1 : 0
 
   name_prefix        = var.name_prefix
-  name               = "alerts"
+  name               = "alert-topics"
   description        = "Encrypts the ${var.name_prefix} alert topics (SNS)"
   publisher_services = var.publisher_services
   via_services       = ["sns"] # publishers with an IAM policy naming the key (e.g. a Lambda) publish through SNS
@@ -64,14 +64,24 @@ module "kms_key" {
   tags                            = var.tags
 }
 
-moved {
-  from = aws_kms_key.this[0]
-  to   = module.kms_key[0].aws_kms_key.this[0]
+# v0.1 had its own key here. An environment now has one key (the composition's), so the old key is
+# forgotten, not destroyed: it stays in the account and keeps decrypting what it encrypted (the services
+# hold its key id), and CHANGELOG 0.2.0 says how to schedule its deletion once that data has expired. The
+# new key's alias has another name, so that the old alias can stay.
+removed {
+  from = aws_kms_key.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
-moved {
-  from = aws_kms_alias.this[0]
-  to   = module.kms_key[0].aws_kms_alias.this[0]
+removed {
+  from = aws_kms_alias.this
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 # -- the topics -----------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_key_is_customer_managed_rotated_and_usable_by_the_publishers(applied_ex
     assert meta["KeyManager"] == "CUSTOMER" and meta["KeyState"] == "Enabled"
     assert kms.get_key_rotation_status(KeyId=out["kms_key_id"])["KeyRotationEnabled"] is True
     aliases = {a["AliasName"] for a in kms.list_aliases(KeyId=out["kms_key_id"])["Aliases"]}
-    assert "alias/ex-notify-complete-alerts" in aliases
+    assert "alias/ex-notify-complete-alert-topics" in aliases
 
     stmts = _statements(kms.get_key_policy(KeyId=out["kms_key_id"], PolicyName="default")["Policy"])
     for stmt in stmts:
