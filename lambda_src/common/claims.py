@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from lambda_src.common.aws import error_code
 
 # 412 on AWS; 409 ConditionalRequestConflict when two conditional writes race on the same key.
-_TAKEN = {"PreconditionFailed", "ConditionalRequestConflict", "412", "409"}
+TAKEN = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "412", "409"})
 
 
 class Claims:
@@ -39,7 +39,7 @@ class Claims:
                 Bucket=self.bucket, Key=key, Body=body.encode(), IfNoneMatch="*", ContentType="application/json"
             )
         except ClientError as exc:
-            if error_code(exc) in _TAKEN:
+            if error_code(exc) in TAKEN:
                 return False
             raise
         return True

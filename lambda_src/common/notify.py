@@ -13,10 +13,11 @@ def subject(text: str) -> str:
 
 
 def publish(topic_arn: str, title: str, lines: list[str], attributes: dict[str, str] | None = None) -> str | None:
-    """Publish a readable message; None when no topic is configured."""
+    """Publish a readable message (empty lines left out); None when no topic is configured."""
     if not topic_arn:
         return None
-    kwargs: dict[str, Any] = {"TopicArn": topic_arn, "Subject": subject(title), "Message": "\n".join(lines)}
+    message = "\n".join(line for line in lines if line)
+    kwargs: dict[str, Any] = {"TopicArn": topic_arn, "Subject": subject(title), "Message": message}
     if attributes:
         kwargs["MessageAttributes"] = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
     return aws.client("sns").publish(**kwargs)["MessageId"]

@@ -6,11 +6,13 @@ Events it takes (one invocation may carry several SNS records; each is handled o
   alarm action (`source: aws.cloudwatch`): by signal,
   - `job-failure`    -> retry the job's latest failed run,
   - `data-freshness` -> escalate to the critical topic with context,
-  - `depth` (DLQ)    -> move the DLQ's messages back to their source queue.
+  - `depth`/`age` of a dead-letter queue it manages -> work the queue off (dlq.py: redrive to a declared
+    consumer, archive in S3, never lose a message);
+- EventBridge "Scheduled Event": work off every dead-letter queue it manages (archive before the retention).
 A record that is not one of these (malformed message, unknown alarm) is logged and counted
-(`InvalidEvents`, `UnknownAlarms`) and never fails the batch. An AWS error while acting is counted
-(`RemediationErrors`) and, after every record was handled, raised: Lambda's asynchronous retries and
-dead-letter queue then take over, and the claims make the re-run safe.
+(`InvalidEvents`, `UnknownAlarms`) and never fails the batch; an alarm about a queue it does not manage is
+ignored. An AWS error while acting is counted (`RemediationErrors`) and, after every record was handled,
+raised: Lambda's asynchronous retries and dead-letter queue then take over, and the claims make the re-run safe.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ metrics = Metrics()
 tracer = Tracer()
 
 GLUE_STATE_CHANGE = "Glue Job State Change"
+SCHEDULED = "Scheduled Event"
 OUTCOME_METRICS = {"opted_out", "not_retryable", "no_recent_run", "run_in_progress", "latest_run_not_failed"}
 
 
@@ -40,7 +43,7 @@ class RemediationFailed(RuntimeError):
     """Some records hit AWS errors; raised after all records were handled so Lambda retries the event."""
 
 
-def _items(event: dict[str, Any]) -> Iterator[tuple[str, Any, dict[str, str]]]:
+def _items(event: dict[str, Any], cfg: Config) -> Iterator[tuple[str, Any, dict[str, str]]]:
     """(kind, payload, log keys) for each actionable unit of the event."""
     if isinstance(event, dict) and isinstance(event.get("Records"), list):
         for record in SNSEvent(event).records:
@@ -56,7 +59,11 @@ def _items(event: dict[str, Any]) -> Iterator[tuple[str, Any, dict[str, str]]]:
     if isinstance(event, dict) and event.get("source") == "aws.cloudwatch" and "alarmData" in event:
         yield "alarm_action", event, {"event_id": str(event.get("id", ""))}
         return
-    yield "invalid", "not an SNS, Glue state change or CloudWatch alarm event", {}
+    if isinstance(event, dict) and event.get("detail-type") == SCHEDULED and event.get("source") == "aws.events":
+        for queue in cfg.managed_queues:
+            yield "sweep", queue, {"event_id": str(event.get("id", "")), "queue": queue}
+        return
+    yield "invalid", "not an SNS, Glue state change, CloudWatch alarm or scheduled event", {}
 
 
 def _alarm(alarm: Alarm, cfg: Config, context: LambdaContext) -> Outcome:
@@ -76,7 +83,7 @@ def _alarm(alarm: Alarm, cfg: Config, context: LambdaContext) -> Outcome:
     if signal == "data-freshness":
         return freshness.escalate(alarm, cfg, context)
     if signal == "depth":
-        return dlq.redrive(alarm, cfg, context)
+        return dlq.on_alarm(alarm, cfg, context)
     metrics.add_metric(name="UnknownAlarms", unit=MetricUnit.Count, value=1)
     return Outcome(action="ignored", result="unknown_alarm", alarm_name=alarm.name, detail={"signal": signal or ""})
 
@@ -98,6 +105,8 @@ def handle(kind: str, payload: Any, cfg: Config, context: LambdaContext) -> Outc
         raise BadEvent(payload)
     if kind == "glue":
         return _glue(payload, cfg, context)
+    if kind == "sweep":
+        return dlq.work_off(payload, cfg, context, "Scheduled sweep")
     try:
         alarm = from_sns_message(payload) if kind == "sns" else from_alarm_action(payload)
     except MalformedAlarm as exc:
@@ -113,7 +122,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.set_default_dimensions(Environment=cfg.environment)
     outcomes: list[dict[str, Any]] = []
     errors = 0
-    for kind, payload, keys in _items(event):
+    for kind, payload, keys in _items(event, cfg):
         logger.append_keys(**keys)
         try:
             outcome = handle(kind, payload, cfg, context)

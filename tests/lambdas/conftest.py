@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from ops_helpers import ACCOUNT
+from ops_helpers import ACCOUNT, PREFIX
 
 from lambda_src.common import aws
 
@@ -47,6 +47,17 @@ class Topic:
 
 
 @dataclass
+class Dlq:
+    """A dead-letter queue a test filled, and its source queue when it has one."""
+
+    name: str
+    url: str
+    bodies: list[str]
+    source: str | None = None
+    source_url: str | None = None
+
+
+@dataclass
 class OpsStack:
     """Per-test resources on the emulator: a state/report bucket and critical + info topics."""
 
@@ -72,6 +83,44 @@ class OpsStack:
             Tags=tags or {},
         )
         return job
+
+    def dlq(
+        self,
+        n: int,
+        *,
+        name: str = "dlq",
+        source: bool = False,
+        attrs: dict[str, Any] | None = None,
+        retention: int | None = None,
+        bodies: list[str] | None = None,
+    ) -> Dlq:
+        """A dead-letter queue holding `n` messages (or `bodies`), with a source queue whose redrive policy
+        targets it when `source`."""
+        sqs = self.client("sqs")
+        dlq_name = f"ex-ops-{self.suffix}-{name}"
+        attributes = {"MessageRetentionPeriod": str(retention)} if retention else {}
+        url = sqs.create_queue(QueueName=dlq_name, Attributes=attributes)["QueueUrl"]
+        src_name = src_url = None
+        if source:
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            src_name = f"{dlq_name}-src"
+            policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "5"})
+            src_url = sqs.create_queue(QueueName=src_name, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+        if bodies is None:
+            bodies = [json.dumps({"record": i, "payload": uuid.uuid4().hex}) for i in range(n)]
+        send(sqs, url, bodies, attrs)
+        return Dlq(dlq_name, url, bodies, src_name, src_url)
+
+
+def send(sqs, url: str, bodies: list[str], attrs: dict[str, Any] | None = None) -> None:
+    for i in range(0, len(bodies), 10):
+        sqs.send_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(j), "MessageBody": b, **({"MessageAttributes": attrs} if attrs else {})}
+                for j, b in enumerate(bodies[i : i + 10])
+            ],
+        )
 
 
 def _topic(emulator, name: str) -> Topic:
@@ -133,3 +182,24 @@ def glue_shim(ops):
     yield set_runs
     glue.meta.events.unregister("after-call.glue.GetJobRuns", apply)
     glue.meta.events.unregister("after-call.glue.GetJobRun", apply)
+
+
+@pytest.fixture
+def remediation_env(ops, monkeypatch) -> OpsStack:
+    """The remediation's settings: the alarm prefix of the fixture events, no backoff, a runbook."""
+    monkeypatch.setenv("ALARM_NAME_PREFIX", PREFIX)
+    monkeypatch.setenv("MAX_RETRY_ATTEMPTS", "2")
+    monkeypatch.setenv("RETRY_BACKOFF_SECONDS", "0")
+    monkeypatch.setenv("RUNBOOK_URL", "https://example.com/runbooks/remediation")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "remediation")
+    return ops
+
+
+@pytest.fixture
+def dlq_env(remediation_env, monkeypatch) -> OpsStack:
+    """The settings for working off dead-letter queues: the archive in the test bucket, encrypted with a KMS
+    key of the emulator. Each test names its queues (DLQ_QUEUES, DLQ_REDRIVE_TARGETS)."""
+    ops = remediation_env
+    key = ops.client("kms").create_key(Description=f"ops-test {ops.suffix}")["KeyMetadata"]["Arn"]
+    monkeypatch.setenv("ARCHIVE_KMS_KEY_ID", key)
+    return ops

@@ -17,34 +17,32 @@ import threading
 import uuid
 
 import pytest
-from botocore.exceptions import EndpointConnectionError
-from ops_helpers import FakeContext, emf_metrics, load_event, logged
+from ops_helpers import (
+    PREFIX,
+    FakeContext,
+    archive_documents,
+    depth_alarm,
+    drain,
+    emf_metrics,
+    failed_run,
+    glue_failed,
+    hooked,
+    load_event,
+    logged,
+    peek,
+    refusing,
+    retries_of,
+)
 
-from lambda_src.common import aws
 from lambda_src.common.alarms import from_sns_message
 from lambda_src.remediation import handler, retry
 from lambda_src.remediation.config import Config
 
 pytestmark = pytest.mark.python
-PREFIX = "ex-ops"
-
-
-@pytest.fixture
-def remediation_env(ops, monkeypatch):
-    monkeypatch.setenv("ALARM_NAME_PREFIX", PREFIX)
-    monkeypatch.setenv("MAX_RETRY_ATTEMPTS", "2")
-    monkeypatch.setenv("RETRY_BACKOFF_SECONDS", "0")
-    monkeypatch.setenv("RUNBOOK_URL", "https://example.com/runbooks/remediation")
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "remediation")
-    return ops
 
 
 def invoke(event, context=None):
     return handler.lambda_handler(event, context or FakeContext())
-
-
-def glue_failed(job: str, run_id: str) -> dict:
-    return load_event("glue_job_failed.json", job=job, run_id=run_id, event_id=str(uuid.uuid4()))
 
 
 def failure_alarm(job: str) -> dict:
@@ -58,17 +56,6 @@ def failure_alarm(job: str) -> dict:
     )
 
 
-def retries_of(ops, job: str, original: str) -> list[dict]:
-    runs = ops.client("glue").get_job_runs(JobName=job)["JobRuns"]  # unshimmed: the emulator's own state
-    return [r for r in runs if (r.get("Arguments") or {}).get(retry.MARK_ORIGINAL) == original]
-
-
-def start_failed_run(ops, glue_shim, job: str, message: str = "boom") -> str:
-    run = ops.client("glue").start_job_run(JobName=job, Arguments={"--source_date": "2026-11-26"})["JobRunId"]
-    glue_shim({run: {"JobRunState": "FAILED", "ErrorMessage": message}})
-    return run
-
-
 # -- retries ----------------------------------------------------------------------------------------------
 
 
@@ -76,7 +63,7 @@ def test_duplicate_deliveries_start_exactly_one_retry(remediation_env, glue_shim
     """The same failure through EventBridge twice and through the SNS alarm twice, all at once -> 1 run."""
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     events = [glue_failed(job, original), glue_failed(job, original), failure_alarm(job), failure_alarm(job)]
     results, barrier = [None] * len(events), threading.Barrier(len(events))
 
@@ -108,7 +95,7 @@ def test_duplicate_deliveries_start_exactly_one_retry(remediation_env, glue_shim
 def test_redelivery_after_the_retry_started_is_a_duplicate(remediation_env, glue_shim, capsys):
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     first = invoke(glue_failed(job, original))["outcomes"][0]
     second = invoke(glue_failed(job, original))["outcomes"][0]
     assert first["result"] == "retried" and first["original_run_id"] == original and first["attempt"] == 1
@@ -121,7 +108,7 @@ def test_redelivery_after_the_retry_started_is_a_duplicate(remediation_env, glue
 def test_alarm_path_retries_the_latest_failed_run(remediation_env, glue_shim, caplog):
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     out = invoke(failure_alarm(job))["outcomes"][0]
     assert out["result"] == "retried" and out["run_id"] == original
     assert out["alarm_name"] == f"{PREFIX}-{job}-job-failure-critical"
@@ -134,7 +121,7 @@ def test_retry_cap_then_one_escalation(remediation_env, glue_shim, capsys):
     """Original fails -> retry 1 fails -> retry 2 fails -> no third run, one critical message."""
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     failed = original
     for attempt in (1, 2):
         out = invoke(glue_failed(job, failed))["outcomes"][0]
@@ -153,7 +140,7 @@ def test_retry_cap_then_one_escalation(remediation_env, glue_shim, capsys):
 def test_opted_out_job_by_tag_is_not_retried(remediation_env, glue_shim, capsys):
     ops = remediation_env
     job = ops.glue_job("ledger", tags={"remediation:auto-retry": "false"})
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     out = invoke(glue_failed(job, original))["outcomes"][0]
     assert out["result"] == "opted_out" and "tag" in out["detail"]["reason"]
     assert retries_of(ops, job, original) == []
@@ -164,7 +151,7 @@ def test_opted_out_job_by_list_is_not_retried(remediation_env, glue_shim, monkey
     ops = remediation_env
     job = ops.glue_job("ledger")
     monkeypatch.setenv("OPT_OUT_JOBS", f"other,{job}")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     assert invoke(glue_failed(job, original))["outcomes"][0]["result"] == "opted_out"
     assert retries_of(ops, job, original) == []
 
@@ -187,11 +174,11 @@ def test_backoff_waits_from_the_failure_within_the_time_left(remediation_env, gl
     slept: list[float] = []
     monkeypatch.setattr(retry, "sleep", slept.append)
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     invoke(glue_failed(job, original))
     assert len(slept) == 1 and 15 < slept[0] <= 30  # moto's run ended just now
     short = FakeContext(remaining_ms=25_000)  # 25 s left - 20 s margin: at most 5 s of backoff
-    second = start_failed_run(ops, glue_shim, job)
+    second = failed_run(ops, glue_shim, job)
     invoke(glue_failed(job, second), short)
     assert slept[1] <= 5
     assert Config(backoff_base_seconds=60, backoff_max_seconds=240).backoff_seconds(3) == 240
@@ -200,18 +187,12 @@ def test_backoff_waits_from_the_failure_within_the_time_left(remediation_env, gl
 def test_start_failure_releases_the_claim_and_fails_the_invocation(remediation_env, glue_shim, capsys):
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
 
-    def refuse(**_kwargs):
-        raise EndpointConnectionError(endpoint_url="https://glue.example")
-
-    glue = aws.client("glue")
-    glue.meta.events.register("before-call.glue.StartJobRun", refuse)
-    try:
-        with pytest.raises(handler.RemediationFailed):
-            invoke(glue_failed(job, original))
-    finally:
-        glue.meta.events.unregister("before-call.glue.StartJobRun", refuse)
+    with hooked("glue", "before-call.glue.StartJobRun", refusing(lambda n: True)), pytest.raises(
+        handler.RemediationFailed
+    ):
+        invoke(glue_failed(job, original))
     assert emf_metrics(capsys.readouterr().out)["RemediationErrors"] == 1
     # the claim was given back: Lambda's retry of the same event now starts the run
     assert invoke(glue_failed(job, original))["outcomes"][0]["result"] == "retried"
@@ -224,7 +205,7 @@ def test_start_failure_releases_the_claim_and_fails_the_invocation(remediation_e
 def test_bad_events_are_logged_and_counted_never_crash_the_batch(remediation_env, glue_shim, capsys, caplog):
     ops = remediation_env
     job = ops.glue_job("orders")
-    original = start_failed_run(ops, glue_shim, job)
+    original = failed_run(ops, glue_shim, job)
     malformed = load_event("sns_malformed.json", topic="critical", message_id="m1")
     unknown = load_event(
         "sns_unknown_alarm.json",
@@ -286,137 +267,99 @@ def test_freshness_alarm_escalates_once_with_context(remediation_env):
     assert "https://github.com/example/glue-etl-monitoring/blob/main/docs/runbooks/data-freshness.md" in body
 
 
-# -- DLQ redrive ------------------------------------------------------------------------------------------
+# -- DLQ redrive (to a declared consumer only) ---------------------------------------------------------------
 
 
-def make_queues(ops, n: int, attrs: dict | None = None) -> tuple[str, str, str, list[str]]:
+@pytest.fixture
+def redrive_env(dlq_env, monkeypatch):
+    """A DLQ with 25 messages whose source queue is declared consumed (DLQ_REDRIVE_TARGETS)."""
+    dlq = dlq_env.dlq(25, source=True)
+    monkeypatch.setenv("DLQ_REDRIVE_TARGETS", json.dumps({dlq.name: dlq.source}))
+    return dlq_env, dlq
+
+
+def test_dlq_redrive_moves_everything_and_reports_it(redrive_env, capsys):
+    ops, dlq = redrive_env
+    out = invoke(depth_alarm(dlq.name))["outcomes"][0]
+    assert out["result"] == "worked_off" and out["detail"]["redriven"] == 25 and out["detail"]["failed"] == 0
+    assert out["detail"]["archived"] == 0  # young messages with a consumer go back to it
     sqs = ops.client("sqs")
-    dlq_name = f"ex-ops-{ops.suffix}-dlq"
-    dlq = sqs.create_queue(QueueName=dlq_name)["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    src = sqs.create_queue(
-        QueueName=f"ex-ops-{ops.suffix}-src",
-        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})},
-    )["QueueUrl"]
-    bodies = [json.dumps({"record": i, "payload": uuid.uuid4().hex}) for i in range(n)]
-    for i in range(0, n, 10):
-        sqs.send_message_batch(
-            QueueUrl=dlq,
-            Entries=[
-                {"Id": str(j), "MessageBody": b, **({"MessageAttributes": attrs} if attrs else {})}
-                for j, b in enumerate(bodies[i : i + 10])
-            ],
-        )
-    return dlq_name, dlq, src, bodies
-
-
-def drain(sqs, url: str) -> list[str]:
-    out = []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-        if not got:
-            return out
-        for m in got:
-            out.append(m["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-
-
-def depth_alarm(queue: str) -> dict:
-    return load_event(
-        "sns_dlq_depth_alarm.json",
-        queue=queue,
-        topic="warning",
-        message_id=str(uuid.uuid4()),
-        state_change_time="2026-11-26T10:05:00.000+0000",
-    )
-
-
-def test_dlq_redrive_moves_everything_and_reports_it(remediation_env, capsys):
-    ops = remediation_env
-    dlq_name, dlq, src, bodies = make_queues(ops, 25)
-    out = invoke(depth_alarm(dlq_name))["outcomes"][0]
-    assert out["result"] == "redriven" and out["detail"]["moved"] == 25 and out["detail"]["failed"] == 0
-    sqs = ops.client("sqs")
-    assert sorted(drain(sqs, src)) == sorted(bodies)
-    assert drain(sqs, dlq) == []
+    assert sorted(drain(sqs, dlq.source_url)) == sorted(dlq.bodies)
+    assert drain(sqs, dlq.url) == []
     assert emf_metrics(capsys.readouterr().out)["DlqMessagesMoved"] == 25
     note = ops.info.messages()
-    assert len(note) == 1 and "25 moved" in note[0]["Subject"]
+    assert len(note) == 1 and "25 redriven" in note[0]["Subject"] and ops.critical.messages(wait=0) == []
 
 
-def test_dlq_redrive_source_failing_midway_loses_nothing(remediation_env, capsys):
-    """The source refuses every send after the first batch: what was not sent stays in the DLQ."""
-    ops = remediation_env
-    dlq_name, dlq, src, bodies = make_queues(ops, 25)
-    calls = {"n": 0}
-
-    def outage(**_kwargs):
-        calls["n"] += 1
-        if calls["n"] > 1:
-            raise EndpointConnectionError(endpoint_url=src)
-
-    sqs_handler = aws.client("sqs")
-    sqs_handler.meta.events.register("before-call.sqs.SendMessageBatch", outage)
-    try:
-        out = invoke(depth_alarm(dlq_name))["outcomes"][0]
-    finally:
-        sqs_handler.meta.events.unregister("before-call.sqs.SendMessageBatch", outage)
+def test_dlq_redrive_source_failing_midway_loses_nothing(redrive_env, capsys):
+    """The source refuses every send after the first batch (a botocore before-call hook on the handler's SQS
+    client raises for SendMessageBatch): what was not sent stays in the DLQ, and a person hears of it."""
+    ops, dlq = redrive_env
+    with hooked("sqs", "before-call.sqs.SendMessageBatch", refusing(lambda n: n > 1)):
+        out = invoke(depth_alarm(dlq.name))["outcomes"][0]
     detail = out["detail"]
-    assert out["result"] == "partially_redriven"
-    assert detail["moved"] > 0 and detail["failed"] > 0 and detail["moved"] + detail["failed"] == 25
+    assert out["result"] == "partially_worked_off"
+    assert detail["redriven"] > 0 and detail["failed"] > 0 and detail["redriven"] + detail["failed"] == 25
     sqs = ops.client("sqs")
-    in_source, in_dlq = drain(sqs, src), drain(sqs, dlq)  # the failed ones were made visible again
-    assert len(in_source) == detail["moved"] and len(in_dlq) == detail["failed"]
-    assert sorted(in_source + in_dlq) == sorted(bodies)  # nothing lost, nothing doubled
+    in_source, in_dlq = drain(sqs, dlq.source_url), drain(sqs, dlq.url)  # the failed ones were made visible again
+    assert len(in_source) == detail["redriven"] and len(in_dlq) == detail["failed"]
+    assert sorted(in_source + in_dlq) == sorted(dlq.bodies)  # nothing lost, nothing doubled
+    assert "failed" in ops.critical.messages()[0]["Message"]  # escalated: writes failed
     # once the source is back, the rest moves
     for body in in_dlq:
-        sqs.send_message(QueueUrl=dlq, MessageBody=body)
-    again = invoke(depth_alarm(dlq_name))["outcomes"][0]
-    assert again["detail"]["moved"] == len(in_dlq)
-    assert sorted(in_source + drain(sqs, src)) == sorted(bodies)
+        sqs.send_message(QueueUrl=dlq.url, MessageBody=body)
+    again = invoke(depth_alarm(dlq.name))["outcomes"][0]
+    assert again["detail"]["redriven"] == len(in_dlq)
+    assert sorted(in_source + drain(sqs, dlq.source_url)) == sorted(dlq.bodies)
 
 
-def test_dlq_delete_failure_duplicates_but_never_loses(remediation_env):
-    """The source has the copy but the DLQ delete fails: the message is moved again (at least once)."""
-    ops = remediation_env
-    dlq_name, dlq, src, bodies = make_queues(ops, 25)
-    calls = {"n": 0}
-
-    def flaky_delete(**_kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise EndpointConnectionError(endpoint_url=dlq)
-
-    sqs_handler = aws.client("sqs")
-    sqs_handler.meta.events.register("before-call.sqs.DeleteMessageBatch", flaky_delete)
-    try:
-        first = invoke(depth_alarm(dlq_name))["outcomes"][0]["detail"]
-    finally:
-        sqs_handler.meta.events.unregister("before-call.sqs.DeleteMessageBatch", flaky_delete)
-    assert first["moved"] == 25 and 0 < first["duplicates_possible"] <= 10
-    second = invoke(depth_alarm(dlq_name))["outcomes"][0]["detail"]
-    assert second["moved"] == first["duplicates_possible"]
+def test_dlq_delete_failure_duplicates_but_never_loses(redrive_env):
+    """The source has the copy but the DLQ delete fails (a before-call hook raises for the first
+    DeleteMessageBatch): the message is moved again (at least once)."""
+    ops, dlq = redrive_env
+    with hooked("sqs", "before-call.sqs.DeleteMessageBatch", refusing(lambda n: n == 1)):
+        first = invoke(depth_alarm(dlq.name))["outcomes"][0]["detail"]
+    assert first["redriven"] == 25 and 0 < first["duplicates_possible"] <= 10
+    second = invoke(depth_alarm(dlq.name))["outcomes"][0]["detail"]
+    assert second["redriven"] == first["duplicates_possible"]
     sqs = ops.client("sqs")
-    got = drain(sqs, src)
-    assert set(got) == set(bodies) and len(got) == 25 + first["duplicates_possible"]
-    assert drain(sqs, dlq) == []
+    got = drain(sqs, dlq.source_url)
+    assert set(got) == set(dlq.bodies) and len(got) == 25 + first["duplicates_possible"]
+    assert drain(sqs, dlq.url) == []
 
 
-def test_dlq_poison_messages_are_held(remediation_env):
-    ops = remediation_env
+def test_dlq_poison_messages_are_held(dlq_env, monkeypatch):
+    ops = dlq_env
     held_attr = {"remediation-redrive-count": {"DataType": "Number", "StringValue": "3"}}
-    dlq_name, dlq, src, bodies = make_queues(ops, 3, attrs=held_attr)
-    out = invoke(depth_alarm(dlq_name))["outcomes"][0]["detail"]
-    assert out["moved"] == 0 and out["held"] == 3
+    dlq = ops.dlq(3, source=True, attrs=held_attr)
+    monkeypatch.setenv("DLQ_REDRIVE_TARGETS", json.dumps({dlq.name: dlq.source}))
+    out = invoke(depth_alarm(dlq.name))["outcomes"][0]["detail"]
+    assert out["redriven"] == 0 and out["held"] == 3 and out["archived"] == 0
     sqs = ops.client("sqs")
-    assert drain(sqs, src) == [] and sorted(drain(sqs, dlq)) == sorted(bodies)
+    assert drain(sqs, dlq.source_url) == [] and sorted(drain(sqs, dlq.url)) == sorted(dlq.bodies)
 
 
-def test_dlq_without_source_queue_is_skipped(remediation_env):
-    ops = remediation_env
-    name = f"ex-ops-{ops.suffix}-lonely-dlq"
-    ops.client("sqs").create_queue(QueueName=name)
-    assert invoke(depth_alarm(name))["outcomes"][0]["result"] == "no_source_queue"
+def test_dlq_with_an_undeclared_source_is_archived_never_redriven(dlq_env, monkeypatch):
+    """The source queue names the DLQ in its redrive policy, but nobody declared that anything consumes it:
+    the records are archived (never sent where they would expire unread), and a person is told."""
+    ops = dlq_env
+    dlq = ops.dlq(12, source=True)
+    monkeypatch.setenv("DLQ_QUEUES", dlq.name)
+    out = invoke(depth_alarm(dlq.name))["outcomes"][0]
+    assert out["result"] == "worked_off" and out["detail"]["archived"] == 12 and out["detail"]["redriven"] == 0
+    sqs = ops.client("sqs")
+    assert drain(sqs, dlq.source_url) == [] and drain(sqs, dlq.url) == []
+    assert sorted(d["body"] for d in archive_documents(ops.client("s3"), ops.bucket).values()) == sorted(dlq.bodies)
+    escalation = ops.critical.messages()
+    assert len(escalation) == 1 and "No consumer is declared" in escalation[0]["Message"]
+
+
+def test_dlq_the_function_does_not_manage_is_left_alone(dlq_env):
+    ops = dlq_env
+    dlq = ops.dlq(3, source=True)  # neither in DLQ_QUEUES nor in DLQ_REDRIVE_TARGETS
+    out = invoke(depth_alarm(dlq.name))["outcomes"][0]
+    assert (out["action"], out["result"]) == ("ignored", "unmanaged_queue")
+    assert sorted(peek(ops.client("sqs"), dlq.url)) == sorted(dlq.bodies)
 
 
 # -- alarm parsing ----------------------------------------------------------------------------------------
@@ -459,3 +402,26 @@ def test_seed_style_alarm_names_are_understood():
         )
     )
     assert alarm.signal == "data-freshness" and alarm.job_name(None) == "customers"
+
+
+# -- settings ---------------------------------------------------------------------------------------------
+
+
+def test_defaults_are_defined_once_in_defaults_json():
+    """config.py reads its defaults from defaults.json (Terraform can read the same file); an environment
+    variable that is set wins, even when empty (OPT_OUT_TAG="" turns the tag check off)."""
+    from lambda_src.remediation.config import DEFAULTS
+
+    cfg = Config.from_env({})
+    assert Config() == cfg  # the dataclass's own defaults are the file's too
+    assert cfg.state_prefix == DEFAULTS["STATE_PREFIX"]
+    assert cfg.max_retry_attempts == int(DEFAULTS["MAX_RETRY_ATTEMPTS"])
+    assert cfg.backoff_max_seconds == float(DEFAULTS["RETRY_BACKOFF_MAX_SECONDS"])
+    assert cfg.archive_prefix == DEFAULTS["DLQ_ARCHIVE_PREFIX"] and cfg.dlq_redrive_targets == {}
+    assert all(isinstance(v, str) for v in DEFAULTS.values())  # Terraform merges them into environment_variables
+    over = Config.from_env({"OPT_OUT_TAG": "", "MAX_RETRY_ATTEMPTS": "5", "STATE_BUCKET": "b"})
+    assert over.opt_out_tag == "" and over.max_retry_attempts == 5 and over.archive_bucket == "b"
+    targets = Config.from_env({"DLQ_QUEUES": "a, b", "DLQ_REDRIVE_TARGETS": '{"c": "c-src", "a": "a-src"}'})
+    assert targets.managed_queues == ("a", "b", "c")
+    with pytest.raises(ValueError, match="DLQ_REDRIVE_TARGETS must be a JSON object"):
+        Config.from_env({"DLQ_REDRIVE_TARGETS": '["c"]'})
