@@ -1,10 +1,11 @@
 """Remediation Lambda entry point: `lambda_src.remediation.handler.lambda_handler`.
 
 Events it takes (one invocation may carry several SNS records; each is handled on its own):
-- EventBridge "Glue Job State Change" (source aws.glue): retry the failed run;
+- EventBridge "Glue Job State Change" (source aws.glue): retry the failed run, or escalate it when its Glue
+  error category is not transient (glue_errors.py);
 - a CloudWatch alarm through SNS (`Records[].Sns.Message` is the alarm as a JSON string), or as a direct
   alarm action (`source: aws.cloudwatch`): by signal,
-  - `job-failure`    -> retry the job's latest failed run,
+  - `job-failure`, or a metric `glue.error.<CATEGORY>` -> the job's latest failed run: retry or escalate,
   - `data-freshness` -> escalate to the critical topic with context,
   - `depth`/`age` of a dead-letter queue it manages -> work the queue off (dlq.py: redrive to a declared
     consumer, archive in S3, never lose a message);
@@ -26,7 +27,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, SNSEv
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambda_src.common.alarms import Alarm, MalformedAlarm, from_alarm_action, from_sns_message
-from lambda_src.remediation import dlq, freshness, retry
+from lambda_src.remediation import dlq, freshness, glue_errors, retry
 from lambda_src.remediation.config import Config
 from lambda_src.remediation.outcome import BadEvent, Outcome
 
@@ -71,14 +72,16 @@ def _alarm(alarm: Alarm, cfg: Config, context: LambdaContext) -> Outcome:
     if alarm.state != "ALARM":
         return Outcome(action="ignored", result=f"state_{alarm.state.lower()}", alarm_name=alarm.name)
     signal = alarm.signal
-    if signal == "job-failure":
+    glue_error = glue_errors.is_error_metric(alarm.namespace, alarm.metric_name)
+    if signal == "job-failure" or glue_error:
         job = alarm.job_name(cfg.alarm_name_prefix)
         if not job:
             raise BadEvent(
-                f"job-failure alarm {alarm.name}: no JobName dimension and the name does not "
+                f"job alarm {alarm.name}: no JobName dimension and the name does not "
                 f"start with ALARM_NAME_PREFIX={cfg.alarm_name_prefix!r}"
             )
-        found = retry.failure_from_alarm(job, alarm.name, cfg)
+        category = glue_errors.from_metric(alarm.namespace, alarm.metric_name)
+        found = retry.failure_from_alarm(job, alarm.name, cfg, category)
         return found if isinstance(found, Outcome) else retry.retry(found, cfg, context)
     if signal == "data-freshness":
         return freshness.escalate(alarm, cfg, context)
