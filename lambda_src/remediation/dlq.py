@@ -39,6 +39,7 @@ logger = Logger(child=True)
 metrics = Metrics()
 tracer = Tracer()
 
+SIGNALS = ("depth", "age")  # modules/dead_letter_queue's alarms, `<dlq>-<signal>-<severity>`
 COUNTER = "remediation-redrive-count"
 RETENTION_SHARE = 0.8  # archive before 80 % of the queue's retention has passed, whatever the setting
 MAX_FAILED_BATCHES = 3  # batches in a row whose writes failed: stop, the target is down

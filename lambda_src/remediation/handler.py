@@ -10,10 +10,11 @@ Events it takes (one invocation may carry several SNS records; each is handled o
   - `depth`/`age` of a dead-letter queue it manages -> work the queue off (dlq.py: redrive to a declared
     consumer, archive in S3, never lose a message);
 - EventBridge "Scheduled Event": work off every dead-letter queue it manages (archive before the retention).
-A record that is not one of these (malformed message, unknown alarm) is logged and counted
-(`InvalidEvents`, `UnknownAlarms`) and never fails the batch; an alarm about a queue it does not manage is
-ignored. An AWS error while acting is counted (`RemediationErrors`) and, after every record was handled,
-raised: Lambda's asynchronous retries and dead-letter queue then take over, and the claims make the re-run safe.
+An SNS message it has no use for (not an alarm; the subscription filter policy keeps most of them away) and
+an alarm about something it does not manage are logged as ignored. An event of another shape, or one that
+names what does not exist, is logged and counted as invalid (`InvalidEvents`). Neither fails the batch. An AWS
+error while acting is counted (`RemediationErrors`) and, after every record was handled, raised: Lambda's
+asynchronous retries and dead-letter queue then take over, and the claims make the re-run safe.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def _items(event: dict[str, Any], cfg: Config) -> Iterator[tuple[str, Any, dict[
     if isinstance(event, dict) and event.get("detail-type") == SCHEDULED and event.get("source") == "aws.events":
         for queue in cfg.managed_queues:
             yield "sweep", queue, {"event_id": str(event.get("id", "")), "queue": queue}
+        if not cfg.managed_queues:
+            yield "ignored", "scheduled event, but no dead-letter queue is configured (DLQ_QUEUES)", {}
         return
     yield "invalid", "not an SNS, Glue state change, CloudWatch alarm or scheduled event", {}
 
@@ -85,7 +88,7 @@ def _alarm(alarm: Alarm, cfg: Config, context: LambdaContext) -> Outcome:
         return found if isinstance(found, Outcome) else retry.retry(found, cfg, context)
     if signal == "data-freshness":
         return freshness.escalate(alarm, cfg, context)
-    if signal == "depth":
+    if signal in dlq.SIGNALS:  # alarms.py may call the age alarm `depth` (an AWS/SQS metric) or `age`
         return dlq.on_alarm(alarm, cfg, context)
     metrics.add_metric(name="UnknownAlarms", unit=MetricUnit.Count, value=1)
     return Outcome(action="ignored", result="unknown_alarm", alarm_name=alarm.name, detail={"signal": signal or ""})
@@ -103,17 +106,30 @@ def _glue(event: EventBridgeEvent, cfg: Config, context: LambdaContext) -> Outco
     return retry.retry(failure, cfg, context)
 
 
+def _ignored(reason: str) -> Outcome:
+    logger.info("ignored_event", extra={"reason": reason})
+    return Outcome(action="ignored", result="ignored_event", detail={"reason": reason})
+
+
 def handle(kind: str, payload: Any, cfg: Config, context: LambdaContext) -> Outcome:
     if kind == "invalid":
         raise BadEvent(payload)
+    if kind == "ignored":
+        return _ignored(payload)
     if kind == "glue":
         return _glue(payload, cfg, context)
     if kind == "sweep":
         return dlq.work_off(payload, cfg, context, "Scheduled sweep")
-    try:
-        alarm = from_sns_message(payload) if kind == "sns" else from_alarm_action(payload)
-    except MalformedAlarm as exc:
-        raise BadEvent(str(exc)) from exc
+    if kind == "sns":
+        try:
+            alarm = from_sns_message(payload)
+        except MalformedAlarm as exc:  # e.g. the readable sentence of a Glue failure rule: not for us
+            return _ignored(str(exc))
+    else:
+        try:
+            alarm = from_alarm_action(payload)
+        except MalformedAlarm as exc:
+            raise BadEvent(str(exc)) from exc
     return _alarm(alarm, cfg, context)
 
 

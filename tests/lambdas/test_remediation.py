@@ -202,7 +202,7 @@ def test_start_failure_releases_the_claim_and_fails_the_invocation(remediation_e
 # -- bad events -------------------------------------------------------------------------------------------
 
 
-def test_bad_events_are_logged_and_counted_never_crash_the_batch(remediation_env, glue_shim, capsys, caplog):
+def test_bad_events_never_crash_the_batch_and_unusable_messages_are_ignored(remediation_env, glue_shim, capsys, caplog):
     ops = remediation_env
     job = ops.glue_job("orders")
     original = failed_run(ops, glue_shim, job)
@@ -215,10 +215,13 @@ def test_bad_events_are_logged_and_counted_never_crash_the_batch(remediation_env
         message_id="m2",
         state_change_time="2026-11-26T10:01:00.123+0000",
     )
+    sentence = load_event("sns_malformed.json", topic="critical", message_id="m3")  # a Glue failure rule's text
+    sentence["Records"][0]["Sns"]["Message"] = json.dumps(f"CRITICAL: Glue job {job} ended in state FAILED")
     good = failure_alarm(job)
-    batch = {"Records": malformed["Records"] + unknown["Records"] + good["Records"]}
+    batch = {"Records": malformed["Records"] + unknown["Records"] + sentence["Records"] + good["Records"]}
     out = invoke(batch)["outcomes"]
-    assert [o["result"] for o in out] == ["invalid_event", "unknown_alarm", "retried"]
+    assert [o["result"] for o in out] == ["ignored_event", "unknown_alarm", "ignored_event", "retried"]
+    assert [o["action"] for o in out[:3]] == ["ignored"] * 3  # SNS messages it has no use for: not invalid
     for event in (
         {"hello": "world"},
         [],
@@ -228,8 +231,8 @@ def test_bad_events_are_logged_and_counted_never_crash_the_batch(remediation_env
         assert invoke(event)["outcomes"][0]["action"] in {"invalid"}
     stdout = capsys.readouterr().out
     metrics = emf_metrics(stdout)
-    assert metrics["InvalidEvents"] == 5 and metrics["UnknownAlarms"] == 1
-    assert len(logged(caplog, "invalid_event")) == 5
+    assert metrics["InvalidEvents"] == 4 and metrics["UnknownAlarms"] == 1
+    assert len(logged(caplog, "invalid_event")) == 4 and len(logged(caplog, "ignored_event")) == 2
     assert len(retries_of(ops, job, original)) == 1
 
 
