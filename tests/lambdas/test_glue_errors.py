@@ -15,7 +15,9 @@ ours), and CloudWatch evaluating such an alarm (the tests deliver its notificati
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 from ops_helpers import PREFIX, FakeContext, emf_metrics, failed_run, glue_failed, load_event, retries_of
@@ -23,6 +25,7 @@ from ops_helpers import PREFIX, FakeContext, emf_metrics, failed_run, glue_faile
 from lambda_src.remediation import glue_errors, handler
 
 pytestmark = pytest.mark.python
+README = Path(__file__).resolve().parents[2] / "lambda_src" / "README.md"
 # AWS Glue's error categories (Monitoring with AWS Glue Observability metrics, "glue.error.[error category]").
 AWS_CATEGORIES = {
     "COMPILATION_ERROR", "CONNECTION_ERROR", "DISK_NO_SPACE_ERROR", "OUT_OF_MEMORY_ERROR", "IMPORT_ERROR",
@@ -48,6 +51,15 @@ def test_the_table_has_every_aws_category_once_with_a_known_action():
     assert glue_errors.action("GLUE_INTERNAL_SERVICE_ERROR") == "retry"
     assert glue_errors.action("OUT_OF_MEMORY_ERROR") == "escalate_sizing"
     assert glue_errors.CATEGORIES["UNCLASSIFIED_ERROR"].patterns == ()  # the fallback matches nothing itself
+
+
+def test_the_readme_shows_the_table_as_it_is():
+    """lambda_src/README.md documents the categories; this keeps it the table the code reads."""
+    section = README.read_text().split("### Glue error categories", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| `([A-Z0-9_]+)` \| (\w+) \| (.+?) \|$", section, re.M)
+    assert [(c, a, m) for c, a, m in rows] == [
+        (c["category"], c["action"], c["meaning"]) for c in glue_errors.TABLE["categories"]
+    ]
 
 
 # -- the classifier --------------------------------------------------------------------------------------------
