@@ -6,7 +6,7 @@ ENV ?= dev
 TARGET ?= emulator
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost fmt lint bench clean
+.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost doctor fmt lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -45,6 +45,9 @@ job: setup ## run the example Glue job (customer_import) on the emulator with 5,
 cost: lambdas glue-package ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
 	@for env in dev staging prod; do $(PY) -m harness plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done
 	@$(PY) -m tools.monitoring_cost --env dev=build/plans/dev.json --env staging=build/plans/staging.json --env prod=build/plans/prod.json
+
+doctor: setup ## the troubleshooting checklists against an applied environment (ENV=prod, TARGET=aws; GLUE_JOBS="a b" names the Glue jobs)
+	@$(PY) -m tools.doctor --env $(ENV) --target $(TARGET) $(foreach j,$(GLUE_JOBS),--job $(j))
 
 fmt: ## format the Terraform and the Python
 	terraform fmt -recursive modules environments

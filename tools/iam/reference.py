@@ -45,7 +45,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "ObjectName": ("Key",),
     "LogGroupName": ("logGroupName", "logGroupIdentifier"),
     "LogStreamName": ("logStreamName",),
-    "QueueName": ("QueueUrl",),
+    "QueueName": ("QueueUrl", "QueueName"),
     "JobName": ("JobName",),
     "FunctionName": ("FunctionName",),
     "TopicName": ("TopicArn",),
@@ -58,6 +58,14 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "SecretId": ("SecretId",),
     "ParameterNameWithoutLeadingSlash": ("Name",),
 }
+# CloudWatch Logs checks log-group actions against the group's ARN with a suffix: "use the version with the
+# trailing :* ... in IAM policies for all other API actions" than the tagging ones (CloudWatch Logs User Guide,
+# "Overview of managing access permissions"). The request's resource is <group ARN>:log-stream:<stream>, the
+# stream empty for group-level reads (FilterLogEvents, DescribeLogStreams): what AccessDenied messages name.
+LOG_GROUP_AS_ITSELF = {"logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
+                       "logs:UntagLogGroup", "logs:ListTagsLogGroup"}
+# Parameters that carry the resource's ARN itself (glue:GetTags, tagging APIs).
+ARN_PARAMETERS = ("ResourceArn", "resourceArn", "ResourceARN")
 # The last part of these parameters' values is the name (a URL or an ARN).
 NAME_FROM_TAIL = {"QueueUrl": "/", "TopicArn": ":"}
 
@@ -125,6 +133,9 @@ def resources_of(action: str, params: dict[str, Any], region: str, account: str,
     formats = arn_formats(action)
     if not formats:
         return ["*"]
+    for name in ARN_PARAMETERS:
+        if str(params.get(name, "")).startswith("arn:"):
+            return [params[name]]
     fixed = {"Partition": partition, "Region": region, "Account": account}
     for fmt in formats:
         arns = [fmt]
@@ -134,6 +145,9 @@ def resources_of(action: str, params: dict[str, Any], region: str, account: str,
                 arns = []
                 break
             arns = [a.replace(f"${{{placeholder}}}", v) for a in arns for v in values]
+        if arns and fmt.endswith(":log-group:${LogGroupName}") and action not in LOG_GROUP_AS_ITSELF:
+            stream = str(params.get("logStreamName", ""))
+            arns = [f"{a}:log-stream:{stream}" for a in arns]
         if arns:
             return arns
     return []
