@@ -35,6 +35,7 @@ from tools.iam.roles import role_policies
 
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")  # read when a handler module is first imported
 JOB_ACCOUNT = "100000000041"  # LocalStack keeps each account apart: the job's bucket and queue live here alone
+THROTTLED = "Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException)"
 RECORD: dict[str, dict] = {}  # role -> {"policy", "calls", "region", "account", "about"}: what the tests recorded
 
 
@@ -181,6 +182,7 @@ def _scenarios(prod, env: dict[str, str], run_id: str) -> dict[str, list]:
     change = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
     prefix = env.get("ALARM_NAME_PREFIX", "glue-etl-prod")
     failed = _event("glue_job_failed.json", job="customer_import", run_id=run_id, event_id=str(uuid.uuid4()))
+    failed["detail"]["message"] = THROTTLED  # a transient failure: the remediation retries it
     return {
         "remediation": [
             ("a failed run is retried", failed),
@@ -262,7 +264,7 @@ def lambda_records(suite, dlq_alert):
                 def failed(parsed, **_kwargs):
                     for run in parsed.get("JobRuns") or ([parsed["JobRun"]] if "JobRun" in parsed else []):
                         if run.get("Id") == run_id:
-                            run.update(JobRunState="FAILED", ErrorMessage="Access Denied")
+                            run.update(JobRunState="FAILED", ErrorMessage=THROTTLED)
 
                 shim.meta.events.register("after-call.glue.GetJobRun", failed)
                 shim.meta.events.register("after-call.glue.GetJobRuns", failed)
