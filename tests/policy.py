@@ -96,6 +96,11 @@ def topic_severities_in(doc: dict) -> dict[str, str]:
     return found
 
 
+# What the description of an alarm without actions by design says (modules/job_monitoring: the health roll-up
+# and the SLO burn-rate windows, whose one notifying alarm is named in that description).
+SILENT = "No actions:"
+
+
 def alarm_severity(values: dict) -> str | None:
     name = values.get("alarm_name") or ""
     sev = _severity_of_name(name)
@@ -137,12 +142,16 @@ def check_alarm_policy(doc: dict, topic_severities: dict[str, str] | None = None
         if unknown and not allow_unknown_actions:
             problems.append(f"{where}: {' and '.join(unknown)} unknown at plan time (topics created in the same "
                             "plan): check the state, or pass allow_unknown_actions=True")
+        # silent by design (a health roll-up, an SLO window): another alarm notifies the incident once
+        silent = SILENT in description
         for kind in ("alarm_actions", "ok_actions"):
             if kind in unknown:
                 continue
             actions = v.get(kind) or []
             sns = [a for a in actions if ":sns:" in a]
-            if sev and not any(topic_severity(a) == sev for a in sns):
+            if silent and actions:
+                problems.append(f"{where}: says '{SILENT}' but has {kind} {actions}")
+            elif sev and not silent and not any(topic_severity(a) == sev for a in sns):
                 problems.append(f"{where}: {kind} has no topic of its severity {sev} (has {actions})")
             wrong = [a for a in sns if topic_severity(a) not in (None, sev)]
             if wrong:

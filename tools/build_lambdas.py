@@ -4,10 +4,12 @@
     python -m tools.build_lambdas --out DIR remediation
 
 Each zip holds `lambda_src/__init__.py`, `lambda_src/common/`, `lambda_src/<name>/` (handler
-`lambda_src.<name>.handler.lambda_handler`) and the run-time dependencies the Lambda Python runtime lacks
-(aws-lambda-powertools, aws-xray-sdk for the Tracer, wrapt, typing-extensions), copied from the installed
-distributions, pure Python only (compiled extensions are left out: wrapt falls back to Python), so a zip
-does not depend on the machine that built it. boto3 comes with the runtime.
+`lambda_src.<name>.handler.lambda_handler`), the signal catalog of modules/job_monitoring as
+`lambda_src/common/signals.json` (the signal names lambda_src/common/alarms.py knows), and the run-time
+dependencies the Lambda Python runtime lacks (aws-lambda-powertools, aws-xray-sdk for the Tracer, wrapt,
+typing-extensions), copied from the installed distributions, pure Python only (compiled extensions are left
+out: wrapt falls back to Python), so a zip does not depend on the machine that built it. boto3 comes with the
+runtime.
 
 A function that needs compiled packages declares them in BINARY_DEPENDENCIES: an exact pinned list of wheels
 for the Lambda Python 3.11 runtime and the function's architecture (x86_64 by default, or arm64), fetched with
@@ -43,6 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "lambda_src"
+# job_monitoring's signal catalog: one file that the module and the Lambdas read, bundled next to common/alarms.py
+CATALOG = ROOT / "modules" / "job_monitoring" / "signals.json"
+CATALOG_IN_ZIP = "lambda_src/common/signals.json"
 OUT = ROOT / "build" / "lambda"
 DEPENDENCIES = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "typing-extensions")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -124,6 +129,7 @@ def _source_files(name: str) -> dict[str, bytes]:
             rel = path.relative_to(ROOT)
             if path.is_file() and not SKIP_PARTS & set(rel.parts) and not path.name.endswith(SKIP_SUFFIXES):
                 files[rel.as_posix()] = path.read_bytes()
+    files[CATALOG_IN_ZIP] = CATALOG.read_bytes()
     return files
 
 

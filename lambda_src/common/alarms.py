@@ -1,12 +1,15 @@
 """CloudWatch alarm notifications: parse them and tell which signal raised them.
 
 An alarm reaches a Lambda in two shapes:
-- through SNS: `Records[].Sns.Message` is a JSON string (`AlarmName`, `NewStateValue`, `Trigger`, ...);
+- through SNS: `Records[].Sns.Message` is a JSON string (`AlarmName`, `NewStateValue`, `Trigger`, ...;
+  a composite alarm has `AlarmRule` and `TriggeringChildren` instead of `Trigger`);
 - as a direct alarm action: `{"source": "aws.cloudwatch", "alarmData": {...}}`.
 Both become an `Alarm`.
 
 The alarm names follow the modules' conventions:
-- job_monitoring:    `<prefix>-<job>-<signal>-<severity>`, signals `job-failure`, `data-freshness`, ...
+- job_monitoring:    `<prefix>-<job>-<signal>-<severity>`; its signals (`job-failure`, `data-freshness`, ...,
+  `health`, `slo-burn-success-rate`) are those of its catalog, modules/job_monitoring/signals.json, which the
+  Lambda zip carries as lambda_src/common/signals.json (tools/build_lambdas.py);
 - dead_letter_queue: `<dlq name>-depth-<severity>` on `AWS/SQS` with a `QueueName` dimension.
 The job or queue comes from the metric dimensions first (`JobName`, `QueueName`), then from the name.
 """
@@ -16,15 +19,44 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("critical", "warning", "info")
 _NAME = re.compile(r"^(?P<head>.+)-(?P<signal>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<severity>critical|warning|info)$")
-# Signals this project's modules name, longest first so `job-failure` wins over `failure`.
-KNOWN_SIGNALS = ("job-failure", "data-freshness", "depth")
+CATALOG_NAME = "signals.json"
+# In the zip the catalog sits next to this file; in the source tree it is the module's own file.
+CATALOG_PATHS = (
+    Path(__file__).with_name(CATALOG_NAME),
+    Path(__file__).resolve().parents[2] / "modules" / "job_monitoring" / CATALOG_NAME,
+)
+# modules/dead_letter_queue's signals (its alarms are `<dlq name>-<signal>-<severity>`); it has no catalog
+QUEUE_SIGNALS = ("depth", "age")
 # The seed's alarm names (CamelCase words inside the name), for alarms created before the modules.
 SEED_SIGNALS = {"JobFailure": "job-failure", "DataFreshness": "data-freshness", "DLQDepth": "depth"}
 URL = re.compile(r"https?://\S+")
+
+
+@cache
+def catalog() -> dict[str, Any]:
+    """job_monitoring's signal catalog (signals.json): signal key -> name, kind, metric, ... (see its $comment)."""
+    for path in CATALOG_PATHS:
+        if path.is_file():
+            return json.loads(path.read_text())
+    raise FileNotFoundError(f"the signal catalog is missing: none of {[str(p) for p in CATALOG_PATHS]}")
+
+
+@cache
+def known_signals() -> tuple[str, ...]:
+    """Every signal name an alarm name can end with, longest first so `job-failure` wins over `failure`."""
+    names = {entry["name"] for entry in catalog()["signals"].values()} | set(QUEUE_SIGNALS)
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+def signal_entry(signal: str | None) -> dict[str, Any] | None:
+    """The catalog entry of a signal name (`data-freshness`), or None (a queue signal, an unknown one)."""
+    return next((e for e in catalog()["signals"].values() if e["name"] == signal), None)
 
 
 class MalformedAlarm(ValueError):
@@ -48,8 +80,8 @@ class Alarm:
 
     @property
     def signal(self) -> str | None:
-        """`job-failure`, `data-freshness`, `depth`, another suffix of the name, or None."""
-        for signal in KNOWN_SIGNALS:
+        """A catalog signal (`job-failure`, `data-freshness`, `health`, ...), `depth`, another suffix, or None."""
+        for signal in known_signals():
             if re.search(rf"-{signal}-(critical|warning|info)$", self.name):
                 return signal
         if self.namespace == "AWS/SQS" and "QueueName" in self.dimensions:
@@ -59,6 +91,31 @@ class Alarm:
                 return signal
         match = _NAME.match(self.name)
         return match.group("signal") if match else None
+
+    @property
+    def stopped_reporting(self) -> bool:
+        """INSUFFICIENT_DATA of a signal whose catalog entry gives that state a meaning (data-freshness: the job
+        stopped reporting); the module notifies it, so an automation should treat it as firing."""
+        entry = signal_entry(self.signal)
+        return self.state == "INSUFFICIENT_DATA" and bool(entry and entry.get("insufficient_data"))
+
+    @property
+    def firing(self) -> bool:
+        """ALARM, or an INSUFFICIENT_DATA that means the job stopped reporting."""
+        return self.state == "ALARM" or self.stopped_reporting
+
+    @property
+    def children(self) -> list[str]:
+        """The alarms that moved a composite alarm (their names), from `TriggeringChildren` (SNS) or the alarm
+        action's `reasonData`; empty for a metric alarm."""
+        found = [c.get("Arn", "") for c in self.raw.get("TriggeringChildren") or [] if isinstance(c, dict)]
+        reason = ((self.raw.get("alarmData") or {}).get("state") or {}).get("reasonData")
+        if isinstance(reason, str):
+            try:
+                found += [c.get("arn", "") for c in json.loads(reason).get("triggeringAlarms") or []]
+            except (ValueError, AttributeError):
+                pass
+        return [arn.split(":alarm:", 1)[-1] for arn in found if arn]
 
     @property
     def severity(self) -> str | None:

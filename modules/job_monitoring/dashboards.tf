@@ -11,112 +11,44 @@
 
 locals {
   dashboards_on  = var.create && var.create_dashboards
-  dashboard_jobs = sort([for k, j in var.jobs : k if j.dashboard])
+  dashboard_jobs = sort([for k, j in local.jobs : k if j.dashboard])
   limits         = var.dashboard_limits
 
   health_arns = { for k in local.dashboard_jobs : k => "${local.alarm_arn_prefix}${local.health_alarms[k].name}" if contains(keys(local.health_alarms), k) }
 
-  # ---- per-job widgets of the custom-metrics dashboard (9, 8 columns x 6 rows each, 3 per row) ---------------
-  job_widgets = { for k in local.dashboard_jobs : k => [
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: success rate (%) and failed runs", region = local.region, view = "timeSeries", period = 300, stat = "Sum"
-        metrics = [
-          [{ expression = "100 * FILL(succeeded, 0) / (FILL(succeeded, 0) + FILL(failed, 0))", label = "success rate (%)", id = "rate" }],
-          [local.namespace, "JobsSucceeded", "JobName", local.job_names[k], "Environment", var.environment, { id = "succeeded", visible = false }],
-          [local.namespace, "JobsFailed", "JobName", local.job_names[k], "Environment", var.environment, { id = "failed", label = "failed runs", yAxis = "right" }],
-        ]
-        yAxis       = { left = { min = 0, max = 100 } }
-        annotations = { horizontal = [for o in [var.jobs[k].slo.success_rate_percent] : { label = "objective ${o}%", value = o } if o != null] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: duration (s), average and p95", region = local.region, view = "timeSeries", period = 3600
-        metrics = [
-          [local.namespace, "JobDurationSeconds", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Average", label = "average" }],
-          [local.namespace, "JobDurationSeconds", "JobName", local.job_names[k], "Environment", var.environment, { stat = "p95", label = "p95" }],
-        ]
-        annotations = { horizontal = [for sev, t in try(local.settings["${k}/duration_regression"].thresholds, {}) : { label = "${sev}: ${t}x usual", value = t * var.jobs[k].usual_duration_seconds } if var.jobs[k].usual_duration_seconds != null && local.settings["${k}/duration_regression"].enabled] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: records processed and failing validation", region = local.region, view = "timeSeries", period = 3600, stat = "Sum"
-        metrics = [
-          [local.namespace, "RecordsProcessed", "JobName", local.job_names[k], "Environment", var.environment, { label = "processed" }],
-          [local.namespace, "RecordsFailedValidation", "JobName", local.job_names[k], "Environment", var.environment, { label = "failed validation (to the DLQ)", yAxis = "right" }],
-        ]
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: data quality score and schema changes", region = local.region, view = "timeSeries", period = 3600
-        metrics = [
-          [local.namespace, "DataQualityScore", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Minimum", label = "quality score (min)" }],
-          [local.namespace, "SchemaChanges", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Sum", label = "schema changes", yAxis = "right" }],
-        ]
-        yAxis       = { left = { min = 0, max = 1 } }
-        annotations = { horizontal = [for sev, t in try(local.settings["${k}/quality_score"].thresholds, {}) : { label = "${sev} below ${t}", value = t } if local.settings["${k}/quality_score"].enabled] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: validation pass rate (%)", region = local.region, view = "timeSeries", period = 3600
-        metrics = [
-          [local.namespace, "ValidationPassRate", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Minimum", label = "pass rate (min)" }],
-          [local.namespace, "ValidationPassRate", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Average", label = "pass rate (average)" }],
-        ]
-        yAxis       = { left = { min = 0, max = 100 } }
-        annotations = { horizontal = [for sev, t in try(local.settings["${k}/validation_failure_rate"].thresholds, {}) : { label = "${sev}: > ${t}% failing", value = 100 - t } if local.settings["${k}/validation_failure_rate"].enabled] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: data freshness (DataAgeHours)", region = local.region, view = "timeSeries", period = 3600, stat = "Maximum"
-        metrics = [
-          [local.namespace, "DataAgeHours", "JobName", local.job_names[k], "Environment", var.environment, { label = "data age (h)" }],
-        ]
-        annotations = { horizontal = [for sev, t in local.freshness_thresholds_by_job[k] : { label = "${sev}: stale after ${t} h", value = t }] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: external API latency p95 (ms) and errors", region = local.region, view = "timeSeries", period = 300
-        metrics = [
-          [local.namespace, "ApiLatencyMs", "JobName", local.job_names[k], "Environment", var.environment, { stat = "p95", label = "latency p95 (ms)" }],
-          [local.namespace, "ApiErrors", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Sum", label = "errors", yAxis = "right" }],
-          [local.namespace, "ApiCalls", "JobName", local.job_names[k], "Environment", var.environment, { stat = "Sum", label = "calls", yAxis = "right" }],
-        ]
-        annotations = { horizontal = [for sev, t in try(local.settings["${k}/api_latency"].thresholds, {}) : { label = "${sev}: p95 > ${t} ms", value = t } if local.settings["${k}/api_latency"].enabled] }
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title = "${k}: DPU use (executors)", region = local.region, view = "timeSeries", period = 300, stat = "Maximum"
-        metrics = [
-          ["Glue", "glue.driver.ExecutorAllocationManager.executors.numberAllExecutors", "JobName", local.job_names[k], "JobRunId", "ALL", "Type", "gauge", { label = "executors allocated" }],
-          ["Glue", "glue.driver.ExecutorAllocationManager.executors.numberMaxNeededExecutors", "JobName", local.job_names[k], "JobRunId", "ALL", "Type", "gauge", { label = "executors needed" }],
-        ]
-      }
-    },
-    {
-      type = "metric", width = 8, height = 6
-      properties = {
-        title   = "${k}: stage duration (s)", region = local.region, view = "timeSeries", period = 3600, stat = "Average"
-        metrics = [for stage in var.jobs[k].stages : [local.namespace, "StageDurationSeconds", "JobName", local.job_names[k], "Environment", var.environment, "Stage", stage, { label = stage }]]
-      }
-    },
-  ] }
-  job_widget_count = 9
+  # ---- per-job widgets of the custom-metrics dashboard (signals.json "widgets": 8 columns x 6 rows, 3 per row) ----
+  # The math the widgets use is code, like the alarms' (a widget names it by id).
+  widget_expressions = { rate = { expression = "100 * FILL(succeeded, 0) / (FILL(succeeded, 0) + FILL(failed, 0))" } }
+  # the thresholds a widget draws: of each static alarm whose signal names the widget (signals.json "dashboard")
+  widget_annotations = { for k in local.dashboard_jobs : k => { for w in local.catalog.widgets : w.id => [
+    for key in lookup(local.alarms_by_job, k, []) : {
+      label = templatestring(local.signal_alarms[key].sig.dashboard.label, { severity = local.signal_alarms[key].severity, threshold = local.signal_alarms[key].t })
+      value = local.alarm_thresholds[key]
+    } if contains(keys(local.signal_alarms), key) && try(local.signal_alarms[key].sig.dashboard.widget == w.id && local.signal_alarms[key].variant.kind == "static", false)
+  ] } }
+  job_widgets = { for k in local.dashboard_jobs : k => [for w in local.catalog.widgets : {
+    type = "metric", width = 8, height = 6
+    properties = merge(
+      {
+        title = "${k}: ${w.title}", region = local.region, view = "timeSeries", period = w.period
+        metrics = concat(
+          [for e in(w.expression == null ? [] : [w.expression]) : [{ expression = local.widget_expressions[e.id].expression, label = e.label, id = e.id }]],
+          [for m in w.metrics : concat(
+            m.namespace == "glue" ? ["Glue", m.metric, "JobName", local.job_names[k], "JobRunId", "ALL", "Type", "gauge"] : [local.namespace, m.metric, "JobName", local.job_names[k], "Environment", var.environment],
+            [{ for attr, v in { stat = m.stat, label = m.label, yAxis = m.y_axis, id = m.id, visible = m.visible } : attr => v if v != null }],
+          )],
+          [for stage in(w.per_stage == null ? [] : local.jobs[k].stages) : [local.namespace, w.per_stage, "JobName", local.job_names[k], "Environment", var.environment, "Stage", stage, { label = stage }]],
+        )
+      },
+      w.stat == null ? {} : { stat = w.stat },
+      w.y_axis == null ? {} : { yAxis = { left = w.y_axis } },
+      { for a in [concat(
+        [for o in(w.objective == null ? [] : [local.jobs[k].slo[w.objective]]) : { label = "objective ${o}%", value = o } if o != null],
+        local.widget_annotations[k][w.id],
+      )] : "annotations" => { horizontal = a } if length(a) > 0 },
+    )
+  }] }
+  job_widget_count = length(local.catalog.widgets)
   job_metrics      = { for k in local.dashboard_jobs : k => sum([for w in local.job_widgets[k] : length(w.properties.metrics)]) }
   # the JSON of a job's widgets, plus their x/y and its health alarm ARN in the alarm widget
   job_bytes = { for k in local.dashboard_jobs : k => length(jsonencode(local.job_widgets[k])) + local.job_widget_count * 24 + length(lookup(local.health_arns, k, "")) + 3 }
@@ -160,7 +92,9 @@ locals {
   all_names     = concat(local.main_names, local.metrics_names)
   nav           = join(" | ", [for n in local.all_names : "[${n}](#dashboards:name=${n})"])
 
-  log_source = join(" | ", [for g in var.glue_log_group_names : "SOURCE '${g}'"])
+  # [] = the job log group modules/log_groups creates for the same name_prefix
+  log_groups = length(var.glue_log_group_names) > 0 ? var.glue_log_group_names : ["/aws-glue/jobs/${var.name_prefix}/output"]
+  log_source = join(" | ", [for g in local.log_groups : "SOURCE '${g}'"])
 
   main_bodies = { for i, page in local.main_pages : local.main_names[i] => jsonencode({
     start          = "-PT24H"

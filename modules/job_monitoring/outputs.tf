@@ -1,23 +1,38 @@
-output "alarms" {
-  description = "Every alarm, by <job>/<signal>/<severity>: its name, ARN, job, signal and severity (metric and composite alarms)."
-  value = merge(
-    { for k, a in local.metric_alarm_specs : k => { name = a.name, arn = module.job[a.job].alarm_arns[k], job = a.job, signal = a.signal, severity = a.severity, type = "metric" } if var.create },
-    { for k, c in local.slo_composites : k => { name = c.name, arn = module.job[c.job].alarm_arns[k], job = c.job, signal = c.signal, severity = c.severity, type = "composite" } if var.create },
-    { for k, h in local.health_alarms : h.key => { name = h.name, arn = module.job[k].alarm_arns[k], job = k, signal = "health", severity = h.severity, type = "composite" } if var.create },
+locals {
+  # every alarm by <job>/<signal>-<severity> (e.g. orders/job-failure-critical, orders/health-warning): the key is
+  # the alarm name less "<name_prefix>-"; `instance` is the key inside module.job[<job>]
+  alarm_index = merge(
+    { for k, a in local.metric_alarm_specs : "${a.job}/${a.signal}" => { instance = k, job = a.job, signal = a.signal, severity = a.severity, name = a.name, type = "metric", notifies = a.notify } },
+    { for k, c in local.slo_composites : "${c.job}/${c.signal}" => { instance = k, job = c.job, signal = c.signal, severity = c.severity, name = c.name, type = "composite", notifies = true } },
+    { for k, h in local.health_alarms : "${k}/${h.signal}" => { instance = k, job = k, signal = h.signal, severity = h.severity, name = h.name, type = "composite", notifies = false } },
   )
+}
+
+output "alarms" {
+  description = "Every alarm by <job>/<signal>-<severity> (e.g. orders/job-failure-critical): name, ARN, job, signal (<signal>-<severity>), severity, type (metric or composite) and notifies (false: a roll-up or an SLO window, which has no actions)."
+  value = { for key, a in local.alarm_index : key => {
+    name     = a.name
+    arn      = module.job[a.job].alarm_arns[a.instance]
+    job      = a.job
+    signal   = a.signal
+    severity = a.severity
+    type     = a.type
+    notifies = a.notifies
+  } if var.create }
 }
 
 output "alarm_arns" {
-  description = "Alarm ARN by <job>/<signal>/<severity>."
-  value = merge(
-    { for k, a in local.metric_alarm_specs : k => module.job[a.job].alarm_arns[k] if var.create },
-    { for k, c in local.slo_composites : k => module.job[c.job].alarm_arns[k] if var.create },
-    { for k, h in local.health_alarms : h.key => module.job[k].alarm_arns[k] if var.create },
-  )
+  description = "Alarm ARN by <job>/<signal>-<severity>."
+  value       = { for key, a in local.alarm_index : key => module.job[a.job].alarm_arns[a.instance] if var.create }
+}
+
+output "alarm_names" {
+  description = "Alarm name by <job>/<signal>-<severity> (<name_prefix>-<job>-<signal>-<severity>)."
+  value       = { for key, a in local.alarm_index : key => module.job[a.job].alarm_names[a.instance] if var.create }
 }
 
 output "health_alarm_arns" {
-  description = "The composite health alarm of each job, by job key."
+  description = "The composite health roll-up of each job (no actions: its alarms notify), by job key."
   value       = { for k, h in local.health_alarms : k => module.job[k].alarm_arns[k] if var.create }
 }
 
@@ -44,4 +59,9 @@ output "dashboard_bodies" {
 output "metric_namespace" {
   description = "Namespace of the custom metrics the alarms and dashboards read."
   value       = local.namespace
+}
+
+output "signals" {
+  description = "The signal catalog's names by input key (job_failure = job-failure, ...): the <signal> of alarm names, output keys and runbook anchors."
+  value       = { for k, s in local.catalog.signals : k => s.name }
 }

@@ -140,7 +140,7 @@ class _JobAlertsRun:
         self.inboxes = {s: Inbox(sqs, url, s) for s, url in self.outputs["inbox_urls"].items()}
 
     def alarm_name(self, signal: str, severity: str) -> str:
-        return self.outputs["alarms"][f"{self.job['key']}/{signal}/{severity}"]["name"]
+        return self.outputs["alarms"][f"{self.job['key']}/{signal}-{severity}"]["name"]
 
     def poll_all(self) -> None:
         for inbox in self.inboxes.values():
@@ -203,7 +203,8 @@ class _JobAlertsRun:
     def breach(self) -> dict:
         fresh = self.alarm_name("data-freshness", "critical")
         validation = self.alarm_name("validation-failure-rate", "warning")
-        # freshness treats missing data as stale, so a new alarm starts in ALARM: first bring it to OK
+        # a new freshness alarm waits in INSUFFICIENT_DATA (missing data is missing, nothing pages after an apply):
+        # a first fresh datapoint brings it to OK
         self.wait(f"{fresh} OK with fresh data", lambda: self.state(fresh) == "OK",
                   feed=lambda: self.put("DataAgeHours", 1))
         start = time.time()

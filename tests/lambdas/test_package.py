@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.build_lambdas import BINARY_DEPENDENCIES, PLATFORMS, base64sha256, build, functions
+from tools.build_lambdas import BINARY_DEPENDENCIES, CATALOG, CATALOG_IN_ZIP, PLATFORMS, base64sha256, build, functions
 
 pytestmark = pytest.mark.python
 RUNTIME_LIBS = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
@@ -53,6 +53,8 @@ def test_zip_holds_its_own_code_and_the_dependencies_only(built):
             names = zf.namelist()
             infos = zf.infolist()
         assert f"lambda_src/{name}/handler.py" in names and "lambda_src/common/aws.py" in names
+        with zipfile.ZipFile(out / f"{name}.zip") as zf:  # the signal catalog of modules/job_monitoring, as is
+            assert zf.read(CATALOG_IN_ZIP) == CATALOG.read_bytes()
         assert not [
             n for n in names if n.startswith("lambda_src/") and n.split("/")[1] not in ("__init__.py", "common", name)
         ], "another function's code is in the zip"
@@ -139,7 +141,9 @@ def test_handler_imports_from_the_unpacked_zip_with_the_runtime_libraries_only(b
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
         f"import lambda_src.{name}.handler as h, aws_lambda_powertools as p\n"
         "assert h.__file__.startswith(sys.argv[1]) and p.__file__.startswith(sys.argv[1]), (h.__file__, p.__file__)\n"
-        "assert callable(h.lambda_handler); print('ok')\n"
+        "assert callable(h.lambda_handler)\n"
+        "from lambda_src.common import alarms  # the signal names come from the catalog the zip carries\n"
+        "assert 'job-failure' in alarms.known_signals() and alarms.CATALOG_PATHS[0].is_file(); print('ok')\n"
     )
     draws = name in BINARY_DEPENDENCIES and platform.machine() == "x86_64"  # the wheels are for x86_64
     proc = subprocess.run(

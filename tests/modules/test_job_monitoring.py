@@ -1,24 +1,45 @@
 """modules/job_monitoring beyond its plan inventory.
 
 plan:     the example's alarms follow the alarm policy (names, severities, runbook links; actions are checked
-          on the applied state, the topics' ARNs being unknown at plan time); its dashboards fit CloudWatch's
-          limits without overlapping widgets; the paging example (12 jobs, small dashboard_limits) is split into pages.
-apply:    on the emulator, every alarm notifies (alarm and OK) exactly the topic of its severity, composites name
-          their children by ARN, the failure rules match the job's failure states and notify through an input
-          transformer, the dashboards are stored as planned; the whole applied state passes the policy.
+          on the applied state, the topics' ARNs being unknown at plan time), with the module's silent alarms
+          (a roll-up or an SLO window, "No actions:" in their description) silent and nothing else; every signal of
+          the catalog (signals.json) is built as the catalog says and documented where the catalog's names point;
+          the README's usage block uses the module's inputs; an upgrade from the 0.1 interface keeps every address
+          and alarm name; alarm_eval replays the on-call review's cases over the plan (one notification per
+          incident, nothing after a fresh apply, a job that stops reporting is caught, SLO windows silent); the
+          dashboards fit CloudWatch's limits without overlapping widgets; the paging example is split into pages.
+apply:    on the emulator, every alarm that notifies sends ALARM and OK (freshness also INSUFFICIENT_DATA) to exactly
+          the topic of its severity and the silent ones have no action; composites name their children by ARN and
+          the burn-rate alert is suppressed by the job's own alarm; the failure rules match the job's failure states
+          and notify through an input transformer; the dashboards are stored as planned; the whole applied state
+          passes the policy.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
-from policy import check_alarm_policy, count_alarms
+from policy import SILENT, check_alarm_policy, count_alarms
 
+from alarm_eval.engine import run
+from alarm_eval.plan import from_document
+from alarm_eval.scenario import from_dict
+from alarm_eval.topology import build
+from harness import hcl
 from tools.dashboard_preview import load_bodies, metric_count, outside_grid, overlaps
 
+ROOT = Path(__file__).resolve().parents[2]
+MODULE_DIR = ROOT / "modules" / "job_monitoring"
+CATALOG = json.loads((MODULE_DIR / "signals.json").read_text())
 KEY = "module.job_monitoring__complete"
 MODULE = f"{KEY}.module.job_monitoring"
+PREFIX = "ex-jobmon-complete"
+
+# the complete example's plan before the catalog (0.1: alarm_defaults, runbook_base_url, ex-job-monitoring-complete)
+OLD_PLAN = ROOT / "tests" / "alarm_eval" / "fixtures" / "job_monitoring_example_plan.json"
 
 
 def _limits_ok(bodies: dict[str, dict]) -> list[str]:
@@ -38,37 +59,224 @@ def _limits_ok(bodies: dict[str, dict]) -> list[str]:
     return problems
 
 
+def _alarms(doc: dict, prefix: str = MODULE) -> dict[str, dict]:
+    """Alarm address -> planned or applied values, of a plan or a `terraform show -json` state."""
+    if "resource_changes" in doc:
+        return {rc["address"]: rc["change"]["after"] for rc in doc["resource_changes"]
+                if rc["type"].endswith("_alarm") and rc["address"].startswith(prefix)}
+    found: dict[str, dict] = {}
+
+    def walk(module: dict) -> None:
+        for res in module.get("resources", []):
+            if res["type"].endswith("_alarm") and res["address"].startswith(prefix):
+                found[res["address"]] = res["values"]
+        for child in module.get("child_modules", []):
+            walk(child)
+    walk(doc["values"]["root_module"])
+    return found
+
+
+def _policy(doc: dict, **kwargs) -> list[str]:
+    """The alarm policy (tests/policy.py), where an alarm silent by design ("No actions:" in its description) must
+    have no actions and is exempt from "notifies the topic of its severity"."""
+    return check_alarm_policy(doc, address_prefix=MODULE, **kwargs)
+
+
+def _simulate(doc: dict, **scenario):
+    result = run(build(from_document(doc)), from_dict({"start": "2026-01-01T00:00:00Z", **scenario}))
+    failed = [f"{c.description}: {c.detail}" for c in result.checks if not c.passed]
+    assert not failed, "\n".join(failed)
+    return result
+
+
+def _series(metric: str, values: str, **more) -> dict:
+    return {"namespace": "Glue/ETL/ex", "metric": metric, "dimensions": {"JobName": "customer-import-ex",
+            "Environment": "ex"}, "values": values, **more}
+
+
 # -- plan -------------------------------------------------------------------------------------------------------
 
 @pytest.mark.plan
 def test_example_alarms_follow_the_policy_at_plan(examples_plan):
     doc = examples_plan.doc
     assert count_alarms(doc, MODULE) == 36
-    problems = check_alarm_policy(doc, allow_unknown_actions=True, address_prefix=MODULE)
+    problems = _policy(doc, allow_unknown_actions=True)
     assert not problems, "\n".join(problems)
+    silent = sorted(v["alarm_name"] for v in _alarms(doc).values() if SILENT in v["alarm_description"])
+    # the 8 SLO windows of customer_import and the 2 health roll-ups, nothing else
+    assert len(silent) == 10 and all("-slo-burn-" in n and n.endswith("-info") or "-health-" in n for n in silent)
+
+
+@pytest.mark.plan
+def test_every_signal_of_the_catalog_is_built_as_the_catalog_says(examples_plan):
+    """customer_import keeps the catalog's defaults (but quality_score, set module-wide by the example)."""
+    alarms = {v["alarm_name"]: v for v in _alarms(examples_plan.doc).values()}
+    for sig in CATALOG["signals"].values():
+        if not sig["configurable"]:
+            continue
+        for severity in sig["defaults"]["thresholds"]:
+            name = f"{PREFIX}-customer_import-{sig['name']}-{severity}"
+            alarm = alarms[name]
+            kind = sig["kind"]
+            if kind == "static":
+                assert alarm["metric_name"] == sig["metric"], name
+                assert sig["statistic"] in (alarm.get("statistic"), alarm.get("extended_statistic")), name
+                assert alarm["comparison_operator"] == sig["comparison"], name
+            else:
+                queries = {q["id"]: q for q in alarm["metric_query"]}
+                metrics = {m["metric_name"] for q in queries.values() for m in q.get("metric") or []}
+                assert metrics == ({sig["metric"]} if kind == "band" else set(sig["metrics"].values())), name
+                assert alarm["comparison_operator"] == sig["comparison"], name
+            assert alarm["alarm_description"].startswith(f"{severity.title()}: Glue job customer-import-ex (ex) ")
+            assert alarm["alarm_description"].endswith(f"#{sig['name']}"), name
+            period = sig["defaults"]["period_seconds"]
+            assert (alarm.get("period") or alarm["metric_query"][0]["metric"][0]["period"]) == period, name
+            assert alarm["treat_missing_data"] == sig["defaults"]["treat_missing_data"], name
+
+
+@pytest.mark.plan
+def test_the_catalog_is_documented_where_its_names_point():
+    runbook = (ROOT / "docs" / "runbooks" / "job-monitoring.md").read_text()
+    sections = set(re.findall(r"^## (\S+)$", runbook, re.M))
+    names = {sig["name"] for sig in CATALOG["signals"].values()}
+    assert names <= sections, f"runbook sections missing (alarm descriptions link to #<signal>): {names - sections}"
+    metrics = (ROOT / "docs" / "metrics.md").read_text().split("## Job alarms", 1)[1].split("\n## ", 1)[0]
+    documented = {row.split("|")[1].strip(" `") for row in metrics.splitlines() if row.startswith("| `")}
+    assert documented == names, f"docs/metrics.md '## Job alarms' differs from signals.json: {documented ^ names}"
+    readme = (MODULE_DIR / "README.md").read_text()
+    assert all(f"`{n}`" in readme for n in names)
+    for sig in CATALOG["signals"].values():  # every metric a signal reads is in the contract
+        for metric in [sig["metric"], *(sig["metrics"] or {}).values()]:
+            assert metric is None or f"`{metric}`" in (ROOT / "docs" / "metrics.md").read_text(), metric
+
+
+@pytest.mark.plan
+def test_the_readme_usage_block_uses_the_modules_inputs():
+    readme = (MODULE_DIR / "README.md").read_text()
+    usage = readme.split("```hcl", 1)[1].split("```", 1)[0]
+    used = set(re.findall(r"^  ([a-z_]+)\s*=", usage, re.M)) - {"source"}
+    inputs = set(hcl.read(MODULE_DIR).variables)
+    assert used and used <= inputs, f"the usage block sets inputs the module does not have: {used - inputs}"
+
+
+@pytest.mark.plan
+def test_an_upgrade_from_0_1_keeps_every_address_and_alarm_name(examples_plan):
+    """The 0.1 plan of the same example (before the catalog): every alarm, rule and target it created is planned
+    again at the same address with the same name, so a state of 0.1 is updated in place (no moved block is needed,
+    none is replaced). The example's own prefix changed (26 characters is over name_prefix's 24)."""
+    old = {rc["address"].split(".module.job_monitoring.", 1)[1]: rc["change"]["after"]
+           for rc in json.loads(OLD_PLAN.read_text())["resource_changes"]
+           if ".module.job_monitoring.module.job[" in rc["address"]}
+    new = {rc["address"].split(".module.job_monitoring.", 1)[1]: rc["change"]["after"]
+           for rc in examples_plan.doc["resource_changes"] if rc["address"].startswith(f"{MODULE}.module.job[")}
+    assert len(old) == 42 and set(old) <= set(new), sorted(set(old) - set(new))
+    for address, before in old.items():
+        for attr in ("alarm_name", "name", "rule"):
+            if attr in before:
+                assert new[address][attr] == before[attr].replace("ex-job-monitoring-complete", PREFIX), address
+
+
+@pytest.mark.plan
+def test_one_failed_run_notifies_once(examples_plan):
+    """A FAILED run of customer_import: its log line counts in JobsFailed (the SLO windows burn 100x) and the rule
+    matches the event. Before: job-failure, health and the SLO alert (and 8 windows) each notified. Now the
+    job-failure alarm pages once, with the rule's sentence; the burn-rate alert is suppressed while that alarm is
+    in ALARM and while the failure's datapoint is still in its short windows; health and windows have no actions."""
+    result = _simulate(
+        examples_plan.doc, name="one failed run", duration="4h", alarms=[f"{PREFIX}-customer_import-*"],
+        events=[{"at": "20m", "glue_job_state": {"job": "customer-import-ex", "state": "FAILED", "run_id": "jr_1"}}],
+        series=[_series("JobsFailed", "1", start="20m")],
+        expect={"transitions": [
+            {"alarm": f"{PREFIX}-customer_import-job-failure-critical", "mode": "at_least",
+             "sequence": [{"from": "OK", "to": "ALARM", "at": "21m"}]},
+            {"alarm": f"{PREFIX}-customer_import-slo-burn-success-rate-critical", "mode": "at_least",
+             "sequence": [{"from": "OK", "to": "ALARM", "at": "21m"}]},
+            {"alarm": f"{PREFIX}-customer_import-health-warning", "mode": "at_least",
+             "sequence": [{"to": "ALARM", "at": "21m"}]},
+        ]},
+    )
+    alarms = [(n.origin.rsplit(":", 1)[-1], n.state) for n in result.notifications if n.state == "ALARM"]
+    # (the bundle plans other examples too: the dead_letter_queue example's rule matches every failed run)
+    sentences = [n for n in result.notifications if n.source == "eventbridge" and f":{PREFIX}-" in n.topic_arn]
+    assert alarms == [(f"{PREFIX}-customer_import-job-failure-critical", "ALARM")], alarms
+    assert len(sentences) == 1 and sentences[0].topic_arn.endswith(f"{PREFIX}-critical")
+
+
+@pytest.mark.plan
+def test_a_fresh_apply_pages_nobody_and_a_job_that_stops_reporting_is_caught(examples_plan):
+    """Before, freshness counted missing data as stale: a new job paged critical at once. Now no data at all leaves
+    it in INSUFFICIENT_DATA, silently; a job that reported and then stops moves it OK -> INSUFFICIENT_DATA about
+    the threshold (25 h) after its last report, and that notifies the critical topic."""
+    fresh = _simulate(examples_plan.doc, name="fresh apply", duration="3d", alarms=[f"{PREFIX}-customer_import-*"],
+                      expect={"never_alarm": [f"{PREFIX}-customer_import-*"]})
+    assert not [n for n in fresh.notifications if n.state in ("ALARM", "INSUFFICIENT_DATA")]
+    stops = _simulate(
+        examples_plan.doc, name="stops reporting", duration="3d", alarms=[f"{PREFIX}-customer_import-data-freshness-*"],
+        series=[_series("DataAgeHours", "2 _x23 2", step="1h")],  # runs at 0 h and 24 h, then never again
+        expect={"never_alarm": [f"{PREFIX}-customer_import-data-freshness-*"]},
+    )
+    stopped = [n for n in stops.notifications if n.state == "INSUFFICIENT_DATA"]
+    assert len(stopped) == 1 and stopped[0].topic_arn.endswith(f"{PREFIX}-critical")
+    hours = (stopped[0].time - stops.start) / 3600
+    assert 24 + 24 <= hours <= 24 + 27, f"announced {hours - 24:.1f} h after the last report"
+
+
+@pytest.mark.plan
+def test_a_stale_load_alarms_at_once_and_recovers_with_the_next_fresh_load(examples_plan):
+    result = _simulate(
+        examples_plan.doc, name="stale once", duration="3d", alarms=[f"{PREFIX}-customer_import-data-freshness-*"],
+        series=[_series("DataAgeHours", "2 _x23 30 _x23 2 _x23", step="1h")],
+    )
+    states = [(round((t.time - result.start) / 3600), t.new) for t in result.transitions]
+    assert ("ALARM" in [s for _, s in states]) and [h for h, s in states if s == "ALARM"][0] == 24, states
+    recovered = [h for h, s in states if s == "OK" and h > 24]
+    assert recovered and recovered[0] <= 48 + 2, f"still stale {recovered} h after the fresh load at 48 h: {states}"
+
+
+@pytest.mark.plan
+def test_slo_windows_are_silent_and_only_the_burn_rate_alert_notifies(examples_plan):
+    """Runs failing every 10 minutes for 3 hours (as their log lines say; the failure alarm sees no state change,
+    so nothing suppresses the alert) burn the budget for real: the burn-rate alert pages, its windows never
+    notify."""
+    result = _simulate(
+        examples_plan.doc, name="burning", duration="6h", alarms=[f"{PREFIX}-customer_import-slo-burn-success-rate*"],
+        series=[_series("JobsFailed", "1x18", step="10m", start="10m")],
+    )
+    paged = {n.origin.rsplit(":", 1)[-1] for n in result.notifications if n.state == "ALARM"}
+    assert paged == {f"{PREFIX}-customer_import-slo-burn-success-rate-critical"}, paged
+    assert not [n for n in result.notifications if n.origin.endswith("-info")], "a window notified"
 
 
 @pytest.mark.plan
 def test_example_dashboards_are_within_limits_and_do_not_overlap(examples_plan):
-    bodies = {n: b for n, b in load_bodies(examples_plan.doc).items() if n.startswith("ex-job-monitoring-complete")}
-    assert set(bodies) == {"ex-job-monitoring-complete-etl-main", "ex-job-monitoring-complete-etl-metrics"}
+    bodies = {n: b for n, b in load_bodies(examples_plan.doc).items() if n.startswith(PREFIX)}
+    assert set(bodies) == {f"{PREFIX}-etl-main", f"{PREFIX}-etl-metrics"}
     assert not _limits_ok(bodies)
-    main = bodies["ex-job-monitoring-complete-etl-main"]["widgets"]
+    main = bodies[f"{PREFIX}-etl-main"]["widgets"]
     titles = {w["properties"].get("title") for w in main}
     assert {"Glue Task Success/Failure", "Successful Job Completions (5min bins)"} <= titles
     tasks = next(w for w in main if w["properties"].get("title") == "Glue Task Success/Failure")
     assert ["Glue", "glue.driver.aggregate.numCompletedTasks", "JobName", "customer-import-ex", "JobRunId", "ALL",
             "Type", "count"] == tasks["properties"]["metrics"][1][:8]
     logs = next(w for w in main if w["type"] == "log")
-    assert logs["properties"]["query"].startswith("SOURCE '/aws-glue/jobs/output' |")
+    # glue_log_group_names = []: the job log group modules/log_groups creates for the same name_prefix
+    assert logs["properties"]["query"].startswith(f"SOURCE '/aws-glue/jobs/{PREFIX}/output' |")
     assert "stats count() by bin(5m)" in logs["properties"]["query"]
-    custom = bodies["ex-job-monitoring-complete-etl-metrics"]["widgets"]
+    custom = bodies[f"{PREFIX}-etl-metrics"]["widgets"]
     title = "customer_import: success rate (%) and failed runs"
     rate = next(w for w in custom if w["properties"].get("title") == title)
     expression = rate["properties"]["metrics"][0][0]["expression"]
     assert expression == "100 * FILL(succeeded, 0) / (FILL(succeeded, 0) + FILL(failed, 0))"  # docs/metrics.md
     assert any(w["type"] == "alarm" for w in custom)
     assert any("ApproximateNumberOfMessagesVisible" in json.dumps(w) for w in custom)
+    # one widget per catalog widget and job, and each static threshold drawn on the widget its signal names
+    per_job = [w for w in custom if w["properties"].get("title", "").startswith("orders_hourly: ")]
+    assert [w["properties"]["title"] for w in per_job] == [f"orders_hourly: {w['title']}" for w in CATALOG["widgets"]]
+    freshness = next(w for w in per_job if w["properties"]["title"].endswith("(DataAgeHours)"))
+    assert freshness["properties"]["annotations"]["horizontal"] == [
+        {"label": "critical: stale after 3 h", "value": 3}, {"label": "warning: stale after 2 h", "value": 2}]
+    validation = next(w for w in per_job if "validation pass rate" in w["properties"]["title"])
+    assert {a["value"] for a in validation["properties"]["annotations"]["horizontal"]} == {80, 95}
 
 
 @pytest.mark.plan
@@ -101,29 +309,43 @@ def example(applied_examples):
     return applied_examples.example("job_monitoring")
 
 
-def test_every_alarm_notifies_exactly_the_topic_of_its_severity(applied_examples, example):
-    cw = applied_examples.client("cloudwatch")
-    topics = example["topic_arns"]
-    names = [a["name"] for a in example["alarms"].values()]
-    assert len(names) == 36
+def _described(cw, names: list[str]) -> dict[str, dict]:
     found = {}
     for i in range(0, len(names), 100):
         page = cw.describe_alarms(AlarmNames=names[i:i + 100], AlarmTypes=["MetricAlarm", "CompositeAlarm"])
         for a in page["MetricAlarms"] + page["CompositeAlarms"]:
             found[a["AlarmName"]] = a
-    assert set(found) == set(names)
+    return found
+
+
+def test_every_alarm_notifies_exactly_the_topic_of_its_severity(applied_examples, example):
+    cw = applied_examples.client("cloudwatch")
+    topics = example["topic_arns"]
+    assert len(example["alarms"]) == 36
+    found = _described(cw, [a["name"] for a in example["alarms"].values()])
+    assert set(found) == {a["name"] for a in example["alarms"].values()}
     for key, meta in example["alarms"].items():
         alarm = found[meta["name"]]
+        assert key == f"{meta['job']}/{meta['signal']}" and meta["name"] == f"{PREFIX}-{meta['job']}-{meta['signal']}"
+        assert alarm["AlarmName"].endswith(f"-{meta['severity']}") and alarm["ActionsEnabled"], key
+        assert "#" in alarm["AlarmDescription"].rsplit("Runbook: ", 1)[1], key
+        if not meta["notifies"]:  # a roll-up or an SLO window: its composite (or its children) notify
+            assert not alarm.get("AlarmActions") and not alarm.get("OKActions"), key
+            assert SILENT in alarm["AlarmDescription"], key
+            continue
         topic = topics[meta["severity"]]
         assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic], key
-        assert alarm["ActionsEnabled"], key
-        assert alarm["AlarmName"].endswith(f"-{meta['severity']}")
-        assert "#" in alarm["AlarmDescription"].rsplit("Runbook: ", 1)[1], key
+        stops = "-data-freshness-" in alarm["AlarmName"]  # its INSUFFICIENT_DATA: the job stopped reporting
+        assert alarm.get("InsufficientDataActions", []) == ([topic] if stops else []), key
+    silent = sorted(k for k, a in example["alarms"].items() if not a["notifies"])
+    assert silent == sorted([*(f"customer_import/slo-burn-{s}-{w}-info" for s in ("success-rate", "freshness")
+                               for w in ("1h", "5m", "6h", "30m")),
+                             "customer_import/health-warning", "orders_hourly/health-critical"])
 
 
 def test_composites_name_their_children_by_arn(applied_examples, example):
     cw = applied_examples.client("cloudwatch")
-    health = cw.describe_alarms(AlarmNames=["ex-job-monitoring-complete-orders_hourly-health-critical"],
+    health = cw.describe_alarms(AlarmNames=[f"{PREFIX}-orders_hourly-health-critical"],
                                 AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
     rule = health["AlarmRule"]
     assert " AND " not in rule and rule.startswith('ALARM("arn:aws:cloudwatch:')  # the form LocalStack evaluates
@@ -131,9 +353,13 @@ def test_composites_name_their_children_by_arn(applied_examples, example):
                 and a["severity"] in ("critical", "warning")]
     assert children and all(f'ALARM("{c["arn"]}")' in rule for c in children)
     assert "volume-anomaly-info" not in rule  # info alarms do not make a job unhealthy
-    slo = cw.describe_alarms(AlarmNames=["ex-job-monitoring-complete-customer_import-slo-burn-success-rate-critical"],
-                             AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]["AlarmRule"]
-    assert slo.count(" AND ") == 2 and "slo-burn-success-rate-1h-info" in slo and "-5m-info" in slo
+    slo = cw.describe_alarms(AlarmNames=[f"{PREFIX}-customer_import-slo-burn-success-rate-critical"],
+                             AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]
+    assert slo["AlarmRule"].count(" AND ") == 2 and "slo-burn-success-rate-1h-info" in slo["AlarmRule"]
+    assert "-5m-info" in slo["AlarmRule"]
+    # quiet while the job's own failure alarm (which paged this incident) is in ALARM
+    assert slo["ActionsSuppressor"] == example["alarms"]["customer_import/job-failure-critical"]["arn"]
+    assert slo["ActionsSuppressorWaitPeriod"] == 300 and slo["ActionsSuppressorExtensionPeriod"] == 5400
 
 
 def test_failure_rules_match_the_failure_states_and_notify_a_sentence(applied_examples, example):
@@ -160,5 +386,5 @@ def test_applied_state_passes_the_alarm_policy(applied_examples):
     root = applied_examples.root
     doc = json.loads(root.run("show", "-json").stdout)
     assert count_alarms(doc, MODULE) == 36
-    problems = check_alarm_policy(doc, address_prefix=MODULE)
+    problems = _policy(doc)
     assert not problems, "\n".join(problems)

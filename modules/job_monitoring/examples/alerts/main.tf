@@ -52,7 +52,7 @@ module "job_monitoring" {
   alarm_topic_arns     = module.notifications.topic_arns
   alarm_period_seconds = 10
   create_dashboards    = false
-  alarm_defaults = {
+  alarms = {
     # a 10 s window instead of the 25 h one: one evaluation period
     data_freshness = { evaluation_periods = 1 }
   }

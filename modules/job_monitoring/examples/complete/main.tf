@@ -4,22 +4,27 @@
 module "notifications" {
   source = "../../../notifications"
 
-  name_prefix                     = "ex-job-monitoring-complete"
+  name_prefix                     = "ex-jobmon-complete"
   kms_key_deletion_window_in_days = 7
 }
 
 module "job_monitoring" {
   source = "../../"
 
-  name_prefix      = "ex-job-monitoring-complete"
+  name_prefix      = "ex-jobmon-complete"
   environment      = "ex"
   alarm_topic_arns = module.notifications.topic_arns
-  dlq_queue_names  = ["ex-job-monitoring-complete-records-dlq"]
+  dlq_queue_names  = ["ex-jobmon-complete-records-dlq"]
 
   # Tags reach the rules and the alarms. LocalStack 2026.3 keeps alarm tags (re-plan empty); 4.x dropped them,
   # set tag_alarms = false there.
   tag_alarms = true
   tags       = { Example = "job_monitoring/complete" }
+
+  # every job's setting of a signal (jobs[*].alarms overrides it per job, field by field)
+  alarms = {
+    quality_score = { thresholds = { warning = 0.95 } }
+  }
 
   jobs = {
     # A daily job with a known duration and objectives: static duration alarm, SLO burn-rate alerts.

@@ -34,12 +34,12 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 
   alarm_name          = each.value.name
   alarm_description   = each.value.description
-  namespace           = each.value.namespace
-  metric_name         = each.value.metric_name
-  dimensions          = each.value.dimensions_json == null ? null : jsondecode(each.value.dimensions_json)
-  statistic           = each.value.statistic
-  extended_statistic  = each.value.extended_statistic
-  period              = each.value.period
+  namespace           = try(each.value.metric.namespace, null)
+  metric_name         = try(each.value.metric.metric_name, null)
+  dimensions          = try(each.value.metric.dimensions, null)
+  statistic           = try(each.value.metric.statistic, null)
+  extended_statistic  = try(each.value.metric.extended_statistic, null)
+  period              = try(each.value.metric.period, null)
   comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
   threshold_metric_id = each.value.threshold_metric_id
@@ -47,27 +47,35 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   datapoints_to_alarm = each.value.datapoints_to_alarm
   treat_missing_data  = each.value.treat_missing_data
   actions_enabled     = true
-  alarm_actions       = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
-  ok_actions          = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
+  # a topic only where the alarm notifies and the topic exists (a missing one: the validation of alarm_topic_arns)
+  alarm_actions             = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  ok_actions                = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  insufficient_data_actions = each.value.notify && each.value.notify_insufficient_data ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
 
   dynamic "metric_query" {
-    for_each = jsondecode(each.value.queries_json)
+    for_each = each.value.metric_queries
+    content {
+      id          = metric_query.value.id
+      label       = metric_query.value.label
+      return_data = metric_query.value.return_data
+
+      metric {
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.metric_name
+        dimensions  = metric_query.value.dimensions
+        stat        = metric_query.value.stat
+        period      = metric_query.value.period
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = each.value.expressions
     content {
       id          = metric_query.value.id
       expression  = metric_query.value.expression
       label       = metric_query.value.label
       return_data = metric_query.value.return_data
-
-      dynamic "metric" {
-        for_each = metric_query.value.metric == null ? [] : [metric_query.value.metric]
-        content {
-          namespace   = metric.value.namespace
-          metric_name = metric.value.metric_name
-          dimensions  = metric.value.dimensions
-          stat        = metric.value.stat
-          period      = metric.value.period
-        }
-      }
     }
   }
 
@@ -75,8 +83,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 
   lifecycle {
     precondition {
-      condition     = each.value.datapoints_to_alarm <= each.value.evaluation_periods && coalesce(each.value.period, 60) * each.value.evaluation_periods <= (coalesce(each.value.period, 60) >= 3600 ? 604800 : 86400)
-      error_message = "${each.value.name}: datapoints_to_alarm (${each.value.datapoints_to_alarm}) must not exceed evaluation_periods (${each.value.evaluation_periods}), and period x evaluation_periods must stay within 1 day (7 days for periods of an hour or more): check the job's alarms and alarm_defaults."
+      condition     = each.value.datapoints_to_alarm <= each.value.evaluation_periods && coalesce(try(each.value.metric.period, null), 60) * each.value.evaluation_periods <= (coalesce(try(each.value.metric.period, null), 60) >= 3600 ? 604800 : 86400)
+      error_message = "${each.value.name}: datapoints_to_alarm (${each.value.datapoints_to_alarm}) must not exceed evaluation_periods (${each.value.evaluation_periods}), and period x evaluation_periods must stay within 1 day (7 days for periods of an hour or more): check the job's alarms and the alarms input."
     }
   }
 }
@@ -90,14 +98,24 @@ resource "aws_cloudwatch_composite_alarm" "slo" {
   alarm_description = each.value.description
   alarm_rule        = each.value.rule
   actions_enabled   = true
-  alarm_actions     = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
-  ok_actions        = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
+  alarm_actions     = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  ok_actions        = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+
+  dynamic "actions_suppressor" {
+    for_each = each.value.suppressor == null ? [] : [each.value.suppressor]
+    content {
+      alarm            = actions_suppressor.value.alarm
+      wait_period      = actions_suppressor.value.wait_period
+      extension_period = actions_suppressor.value.extension_period
+    }
+  }
 
   tags = var.tag_alarms ? var.tags : null
 
   depends_on = [aws_cloudwatch_metric_alarm.this]
 }
 
+# The health roll-up: drawn on the dashboards, without actions (each child notifies its own severity).
 resource "aws_cloudwatch_composite_alarm" "health" {
   for_each = var.health
 
@@ -105,8 +123,8 @@ resource "aws_cloudwatch_composite_alarm" "health" {
   alarm_description = each.value.description
   alarm_rule        = each.value.rule
   actions_enabled   = true
-  alarm_actions     = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
-  ok_actions        = compact([lookup(var.alarm_topic_arns, each.value.severity, "")])
+  alarm_actions     = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  ok_actions        = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
 
   tags = var.tag_alarms ? var.tags : null
 
