@@ -54,6 +54,11 @@ class Demo:
     inbox_url: str = ""
     job_run_id: str = ""
 
+    @property
+    def job_name(self) -> str:
+        """The Glue job name of the example job in the applied environment."""
+        return self.outputs["glue_jobs"][JOB]["job_name"]
+
     def client(self, service: str):
         return self.emu.client(service, account=ACCOUNT)
 
@@ -130,17 +135,26 @@ def step_dlq_alert(demo: Demo) -> None:
 
 
 def step_run_job(demo: Demo) -> None:
-    heading("4. The example Glue job runs against it (local PySpark, the dev environment's AWS)")
+    heading("4. The deployed Glue job runs against it (its own arguments, local PySpark)")
     os.environ.update(demo.emu.shell_env(ACCOUNT))
     from glue_jobs.examples.customer_import import CustomerImportJob
 
-    argv = ["--JOB_NAME", JOB, "--environment", "dev", "--generate_sample", "2000",
-            "--input_path", str(BUILD / "customers_raw"), "--output_path", str(BUILD / "customers_silver"),
-            "--audit_uri", demo.outputs["audit"]["audit_uri"], "--dlq_queue_url", demo.outputs["dlq"]["dlq_url"]]
-    say("python -m glue_jobs.examples.customer_import " + " ".join(argv))
+    deployed = demo.outputs["glue_jobs"][JOB]
+    job = demo.client("glue").get_job(JobName=deployed["job_name"])["Job"]
+    say(f"Glue job {job['Name']} ({job.get('GlueVersion')}, {job.get('WorkerType')} x {job.get('NumberOfWorkers')}), "
+        f"role {job['Role'].rsplit('/', 1)[-1]}, script {job['Command']['ScriptLocation']}")
+    # What Glue would pass: the job's default arguments. moto stores the job but runs nothing, so the same
+    # script runs here on local Spark; its data goes to local folders (local Spark has no S3 connector).
+    argv = ["--JOB_NAME", job["Name"]]
+    for name, value in sorted(job.get("DefaultArguments", {}).items()):
+        argv += [name, value]
+    argv += ["--generate_sample", "2000",
+             "--input_path", str(BUILD / "customers_raw"), "--output_path", str(BUILD / "customers_silver")]
+    say("python -m glue_jobs.examples.customer_import <the job's default arguments> --generate_sample 2000 "
+        "--input_path build/demo/customers_raw --output_path build/demo/customers_silver")
     started = time.monotonic()
-    job = CustomerImportJob.from_args(argv, log_stream=open(BUILD.parent / "demo-job.log", "w"))  # noqa: SIM115
-    result = job.run()
+    run = CustomerImportJob.from_args(argv, log_stream=open(BUILD.parent / "demo-job.log", "w"))  # noqa: SIM115
+    result = run.run()
     demo.job_run_id = result.job_run_id
     say(f"done in {time.monotonic() - started:.0f} s: run {result.job_run_id}; JSON log lines in build/demo-job.log")
     cw = demo.client("cloudwatch")
@@ -154,7 +168,8 @@ def step_job_failure(demo: Demo) -> None:
     heading("6. A Glue job fails: the Glue Job State Change event pages the critical topic")
     demo.client("events").put_events(Entries=[{
         "Source": "aws.glue", "DetailType": "Glue Job State Change",
-        "Detail": json.dumps({"jobName": JOB, "state": "FAILED", "jobRunId": "jr_demo_failed", "severity": "ERROR",
+        "Detail": json.dumps({"jobName": demo.job_name, "state": "FAILED", "jobRunId": "jr_demo_failed",
+                              "severity": "ERROR",
                               "message": "Demo: ResourceNotFoundException for s3://raw/customers/"})}])
     sqs, started = demo.client("sqs"), time.monotonic()
     while time.monotonic() - started < 60:
@@ -182,15 +197,15 @@ def step_remediation(demo: Demo) -> None:
     aws.reset()
     from lambda_src.remediation import handler  # after the settings: Powertools reads them on import
 
-    if JOB not in glue.list_jobs()["JobNames"]:
-        glue.create_job(Name=JOB, Role=f"arn:aws:iam::{ACCOUNT}:role/demo-glue", GlueVersion="5.0",
-                        Command={"Name": "glueetl", "ScriptLocation": "s3://demo/customer_import.py"},
-                        ExecutionProperty={"MaxConcurrentRuns": 5})
-    run = glue.start_job_run(JobName=JOB, Arguments={"--environment": "dev"})["JobRunId"]
+    name = demo.job_name  # the job environments/dev deployed (modules/glue_job)
+    run = glue.start_job_run(JobName=name, Arguments={"--environment": "dev"})["JobRunId"]
     event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Glue Job State Change", "source": "aws.glue",
              "account": ACCOUNT, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": "us-east-1",
-             "resources": [], "detail": {"jobName": JOB, "severity": "ERROR", "state": "FAILED", "jobRunId": run,
-                                         "message": "Access Denied (Service: Amazon S3)"}}
+             "resources": [], "detail": {"jobName": name, "severity": "ERROR", "state": "FAILED", "jobRunId": run,
+                                         # a transient error (throttling) is retried; a permanent one would
+                                         # be escalated instead (lambda_src/remediation/glue_errors.py)
+                                         "message": "Rate exceeded (Service: AmazonS3; Status Code: 503; "
+                                                    "Error Code: SlowDown)"}}
 
     class Context:
         function_name, memory_limit_in_mb, aws_request_id = function, 256, "demo"
@@ -200,7 +215,7 @@ def step_remediation(demo: Demo) -> None:
         def get_remaining_time_in_millis() -> int:
             return 300_000
 
-    say(f"run {run[:24]}... of {JOB} failed; EventBridge and SNS deliver at least once, so it comes twice:")
+    say(f"run {run[:24]}... of {name} failed; EventBridge and SNS deliver at least once, so it comes twice:")
     for delivery in (1, 2):
         emf = io.StringIO()  # the Lambda's metrics (Powertools EMF on stdout, turned into metrics by CloudWatch)
         with contextlib.redirect_stdout(emf):
@@ -210,7 +225,7 @@ def step_remediation(demo: Demo) -> None:
                           (x["Name"] for x in m["Metrics"])})
         new = f" -> new run {out['new_run_id'][:24]}..." if out.get("new_run_id") else ""
         say(f"  delivery {delivery}: {out['result']}{new}  (counted: {', '.join(counted)})")
-    retries = [r for r in glue.get_job_runs(JobName=JOB)["JobRuns"]
+    retries = [r for r in glue.get_job_runs(JobName=name)["JobRuns"]
                if (r.get("Arguments") or {}).get("--remediation-of") == run]
     say(f"runs started for it: {len(retries)}")
 

@@ -40,9 +40,11 @@ UPGRADE_ACCOUNT = "100000000021"
 SHARED_PLAN_ACCOUNT = "100000000031"  # the environments planned as if they shared one account
 
 # Background work, by the fixture that waits for it, in the order the tests that need it run.
-BACKGROUND = ("static_verdicts", "examples_plan", "readme_plan", "environment_plans", "negative_diagnostics", "applied_examples", "environment:prod",
-              "localstack_differential", "job_alerts_record", "dlq_alert", "environment:staging",
-              "environment:dev", "readme_sequence", "upgrade", "destroyed")
+BACKGROUND = (
+    "static_verdicts", "examples_plan", "readme_plan", "environment_plans", "negative_diagnostics",
+    "applied_examples", "environment:prod", "localstack_differential", "job_alerts_record", "dlq_alert",
+    "environment:staging", "environment:dev", "readme_sequence", "upgrade", "destroyed",
+)
 # The slow end-to-end paths (tests/e2e/scenarios.py): fixture -> the root they run on (None: the emulator alone)
 # and the function that runs them, in the background, as soon as that root is applied.
 SCENARIOS = {

@@ -181,13 +181,15 @@ def _scenarios(prod, env: dict[str, str], run_id: str) -> dict[str, list]:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     change = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
     prefix = env.get("ALARM_NAME_PREFIX", "glue-etl-prod")
-    failed = _event("glue_job_failed.json", job="customer_import", run_id=run_id, event_id=str(uuid.uuid4()))
+    job_name = prod.outputs["glue_jobs"]["customer_import"]["job_name"]  # the job prod deploys (modules/glue_job)
+    failed = _event("glue_job_failed.json", job=job_name, run_id=run_id, event_id=str(uuid.uuid4()))
     failed["detail"]["message"] = THROTTLED  # a transient failure: the remediation retries it
     return {
         "remediation": [
             ("a failed run is retried", failed),
             ("the same failure delivered again is not", failed),
-            ("stale data is escalated", _event("sns_data_freshness_alarm.json", prefix=prefix, job="customer_import",
+            ("stale data is escalated", _event("sns_data_freshness_alarm.json", prefix=prefix, job=job_name,
+                                               job_key="customer_import",
                                                topic="critical", message_id=str(uuid.uuid4()),
                                                state_change_time=change)),
             ("the dead-letter queue is redriven",
@@ -228,19 +230,17 @@ def lambda_records(suite, dlq_alert):
     prod = suite.roots["environment:prod"].wait()
     patch = pytest.MonkeyPatch()
     glue, sqs = prod.client("glue"), prod.client("sqs")
-    glue.create_job(Name="customer_import", Role=f"arn:aws:iam::{prod.account}:role/customer-import",
-                    GlueVersion="5.0", Command={"Name": "glueetl", "ScriptLocation": "s3://code/customer_import.py"},
-                    WorkerType="G.1X", NumberOfWorkers=2, ExecutionClass="STANDARD")
+    job_name = prod.outputs["glue_jobs"]["customer_import"]["job_name"]  # the job prod deploys (modules/glue_job)
     records, errors = {}, {}
     s3, bucket = prod.client("s3"), prod.outputs["audit"]["bucket"]
     kept = set(_versions(s3, bucket))  # the handlers write claims and reports into the versioned audit bucket
     try:
-        run_id = glue.start_job_run(JobName="customer_import")["JobRunId"]
+        run_id = glue.start_job_run(JobName=job_name)["JobRunId"]
         sqs.send_message(QueueUrl=prod.outputs["dlq"]["dlq_url"], MessageBody=json.dumps({"record": 1}))
         today = datetime.now(UTC)  # one audit event of this week, for the weekly report to read
         s3.put_object(Bucket=bucket, Key=f"audit/job_events/year={today:%Y}/month={today:%m}/day={today:%d}/"
-                      f"customer_import__{run_id}__job_completed.json",
-                      Body=json.dumps({"job_name": "customer_import", "job_run_id": run_id, "status": "SUCCESS",
+                      f"{job_name}__{run_id}__job_completed.json",
+                      Body=json.dumps({"job_name": job_name, "job_run_id": run_id, "status": "SUCCESS",
                                        "timestamp": today.isoformat()}).encode())
         for key, value in prod.emulator.shell_env(account=prod.account).items():
             patch.setenv(key, value)
@@ -286,7 +286,6 @@ def lambda_records(suite, dlq_alert):
     finally:
         patch.undo()
         aws.reset()
-        glue.delete_job(JobName="customer_import")
         for key, version in set(_versions(s3, bucket)) - kept:  # so that prod's destroy finds the bucket as it was
             s3.delete_object(Bucket=bucket, Key=key, VersionId=version)
     RECORD.update(records)

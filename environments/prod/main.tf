@@ -1,14 +1,24 @@
-# The prod environment: its job list, its settings and the module calls (no resources of its own).
+# The prod environment: its jobs and its settings, and one call of the composition. Variables, outputs,
+# providers and versions are shared by every environment (links to ../shared).
+#
+# prod has its own account, so it owns what exists once per account (the X-Ray encryption setting, the Cost
+# Anomaly Detection monitor, the EstimatedCharges alarms).
 
 locals {
-  # The Glue jobs of this environment: every alarm and dashboard of job_monitoring is generated from
-  # this list, and the operations Lambdas may retry, check and report on these jobs.
+  lake = "s3://glue-etl-prod-data-lake"
+
+  # The Glue jobs of the environment: every alarm and dashboard comes from this list.
   jobs = {
     customer_import = {
       schedule_interval_hours = 24
       usual_duration_seconds  = 900
       slo                     = { success_rate_percent = 99, freshness_percent = 95 }
     }
+  }
+
+  # The jobs the environment deploys (modules/glue_job): the framework's example job (../shared/example_job.tf).
+  glue_jobs = {
+    customer_import = merge(local.example_job, { number_of_workers = 4 })
   }
 }
 
@@ -19,31 +29,25 @@ module "monitoring" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment                     = "prod"
-  job_names                       = [for key, job in local.jobs : try(job.glue_job_name, key)]
-  alert_subscriptions             = var.alert_subscriptions
-  alarm_period_seconds            = var.alarm_period_seconds
-  aws_only_features               = var.aws_only_features
-  anomaly_monitor_arn             = var.anomaly_monitor_arn
-  monthly_budget_usd              = 2000
-  dpu_hours_budget                = 4000
-  s3_storage_budget_usd           = 200
-  anomaly_threshold_usd           = 200
+  environment = "prod"
+  jobs        = local.jobs
+  glue_jobs   = local.glue_jobs
+
+  monthly_limit_usd = 2000
+  budgets = {
+    glue_cost      = {}
+    glue_dpu_hours = { limit = 4000 }
+    s3_storage     = { limit = 200 }
+  }
+  anomaly_threshold_usd  = 200
+  owns_account_resources = true
+
   audit_retention_days            = 2555        # 7 years
   audit_bytes_scanned_cutoff      = 10737418240 # 10 GiB
-  remediation_opt_out_jobs        = []
   kms_key_deletion_window_in_days = 30
-}
 
-module "jobs" {
-  source = "../../modules/job_monitoring"
-
-  name_prefix      = module.monitoring.name_prefix
-  environment      = "prod"
-  jobs             = local.jobs
-  alarm_topic_arns = module.monitoring.topic_arns
-  # each signal keeps its own period on AWS; the emulator tests shorten every per-run alarm
-  alarm_period_seconds = var.alarm_period_seconds < 60 ? var.alarm_period_seconds : null
-  dlq_queue_names      = [module.monitoring.dlq.dlq_name]
-  glue_log_group_names = [module.monitoring.job_log_group_name]
+  alert_subscriptions  = var.alert_subscriptions
+  alarm_period_seconds = var.alarm_period_seconds
+  aws_only_features    = var.aws_only_features
+  anomaly_monitor_arn  = var.anomaly_monitor_arn
 }

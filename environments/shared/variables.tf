@@ -1,3 +1,7 @@
+# The variables every environment takes (environments/<env>/variables.tf links here): what differs between
+# two deployments of the same environment (region, who hears the alerts, the account's layout). What makes
+# an environment itself (its jobs, budgets, retention) is data in its main.tf.
+
 variable "aws_region" {
   description = "Region of the Glue jobs and of their monitoring."
   type        = string
@@ -5,7 +9,7 @@ variable "aws_region" {
 
   validation {
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
-    error_message = "aws_region must be an AWS region name such as us-east-1 or eu-west-2."
+    error_message = "aws_region must be an AWS region name such as us-east-1 or eu-west-2; got ${jsonencode(var.aws_region)}."
   }
 }
 
@@ -18,23 +22,25 @@ variable "alert_subscriptions" {
     raw_message_delivery = optional(bool, false)
     filter_policy        = optional(string)
   }))
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "alarm_period_seconds" {
-  description = "Period of the alarms on AWS metrics (60 on AWS; the emulator tests use 10)."
+  description = "When set, the period of every alarm without one of its own. null on AWS (each signal's own period); the emulator tests use 10."
   type        = number
-  default     = 60
+  default     = null
 }
 
 variable "aws_only_features" {
   description = "Create what the AWS emulators cannot (Budgets, Cost Anomaly Detection, X-Ray rules and groups, Athena named queries, saved Logs Insights queries). Keep true on AWS."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "anomaly_monitor_arn" {
-  description = "The account's SERVICE cost anomaly monitor when another environment of the account owns it (one per account); null = create one."
+  description = "The account's SERVICE cost anomaly monitor, when another environment of the account owns it (one per account): its anomaly_monitor_arn output there. null = this environment's own, or none."
   type        = string
   default     = null
 }

@@ -1,14 +1,25 @@
-# The staging environment: its job list, its settings and the module calls (no resources of its own).
+# The staging environment: its jobs and its settings, and one call of the composition. Variables, outputs,
+# providers and versions are shared by every environment (links to ../shared).
+#
+# staging shares the non-production account with dev, which owns what exists once per account (the X-Ray
+# encryption setting, the Cost Anomaly Detection monitor, the EstimatedCharges alarms): staging subscribes
+# to dev's anomaly monitor through anomaly_monitor_arn.
 
 locals {
-  # The Glue jobs of this environment: every alarm and dashboard of job_monitoring is generated from
-  # this list, and the operations Lambdas may retry, check and report on these jobs.
+  lake = "s3://glue-etl-staging-data-lake"
+
+  # The Glue jobs of the environment: every alarm and dashboard comes from this list.
   jobs = {
     customer_import = {
       schedule_interval_hours = 24
       usual_duration_seconds  = 900
       slo                     = { success_rate_percent = 95 }
     }
+  }
+
+  # The jobs the environment deploys (modules/glue_job): the framework's example job (../shared/example_job.tf).
+  glue_jobs = {
+    customer_import = local.example_job
   }
 }
 
@@ -19,30 +30,24 @@ module "monitoring" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment                     = "staging"
-  job_names                       = [for key, job in local.jobs : try(job.glue_job_name, key)]
-  alert_subscriptions             = var.alert_subscriptions
-  alarm_period_seconds            = var.alarm_period_seconds
-  aws_only_features               = var.aws_only_features
-  anomaly_monitor_arn             = var.anomaly_monitor_arn
-  monthly_budget_usd              = 300
-  dpu_hours_budget                = 600
-  s3_storage_budget_usd           = 30
-  anomaly_threshold_usd           = 50
+  environment = "staging"
+  jobs        = local.jobs
+  glue_jobs   = local.glue_jobs
+
+  monthly_limit_usd = 300
+  budgets = {
+    glue_cost      = {}
+    glue_dpu_hours = { limit = 600 }
+    s3_storage     = { limit = 30 }
+  }
+  anomaly_threshold_usd  = 50
+  owns_account_resources = false # dev owns the account's singletons
+
   audit_retention_days            = 365
   kms_key_deletion_window_in_days = 14
-  manage_xray_encryption          = false # one setting per account and region: prod owns it
-}
 
-module "jobs" {
-  source = "../../modules/job_monitoring"
-
-  name_prefix      = module.monitoring.name_prefix
-  environment      = "staging"
-  jobs             = local.jobs
-  alarm_topic_arns = module.monitoring.topic_arns
-  # each signal keeps its own period on AWS; the emulator tests shorten every per-run alarm
-  alarm_period_seconds = var.alarm_period_seconds < 60 ? var.alarm_period_seconds : null
-  dlq_queue_names      = [module.monitoring.dlq.dlq_name]
-  glue_log_group_names = [module.monitoring.job_log_group_name]
+  alert_subscriptions  = var.alert_subscriptions
+  alarm_period_seconds = var.alarm_period_seconds
+  aws_only_features    = var.aws_only_features
+  anomaly_monitor_arn  = var.anomaly_monitor_arn
 }

@@ -35,7 +35,9 @@ def client(service: str) -> Any:
     key = _key(service)
     with _lock:
         if key not in _clients:
-            _clients[key] = boto3.client(service, config=_CONFIG)
+            # a session of its own: boto3's default session keeps the first credentials it resolved, so a
+            # client made after AWS_ACCESS_KEY_ID changed would still sign for the previous account
+            _clients[key] = boto3.session.Session().client(service, config=_CONFIG)
         return _clients[key]
 
 

@@ -71,8 +71,9 @@ locals {
       budget_type = local.budget_kinds[kind].budget_type
       limit       = coalesce(b.limit, var.monthly_limit_usd)
       unit        = coalesce(b.unit, local.budget_kinds[kind].unit)
-      filters     = coalesce(b.cost_filters, local.budget_kinds[kind].filters)
-      thresholds  = coalesce(b.thresholds, var.budget_thresholds)
+      filters = merge(coalesce(b.cost_filters, local.budget_kinds[kind].filters),
+      length(var.budget_tags) == 0 ? {} : { TagKeyValue = [for k, v in var.budget_tags : format("user:%s$%s", k, v)] })
+      thresholds = coalesce(b.thresholds, var.budget_thresholds)
     }
   } : {}
 

@@ -179,6 +179,18 @@ variable "budgets" {
   }
 }
 
+variable "budget_tags" {
+  description = "Count in every budget only the costs of resources with these tags (cost filter TagKeyValue user:<key>$<value>): how two environments sharing an account each watch their own spend. The tags must be activated as cost allocation tags in the account's billing console, or such a budget sees nothing. {} = the account's (filtered by service) spend."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.budget_tags : can(regex("^[A-Za-z0-9 _.:/=+@-]{1,128}$", k)) && can(regex("^[A-Za-z0-9 _.:/=+@-]{0,256}$", v))])
+    error_message = "budget_tags must be tag keys (1-128 characters) and values (0-256) of letters, digits, spaces and _ . : / = + @ -."
+  }
+}
+
 variable "glue_dpu_usage_types" {
   description = "Usage types counted by the glue_dpu_hours budget. [] = <region code>-ETL-DPU-Hour for the provider's region (e.g. USE1-ETL-DPU-Hour); Cost Explorer's Usage type dimension lists the exact names."
   type        = list(string)

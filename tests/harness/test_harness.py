@@ -14,8 +14,14 @@ import pytest
 
 from harness import emulator as emulator_mod
 from harness import hcl, settings
-from harness.bundle import (NegativeCase, build_examples_bundle, build_negative_bundle, discover_examples,
-                            load_negative_cases, merge)
+from harness.bundle import (
+    NegativeCase,
+    build_examples_bundle,
+    build_negative_bundle,
+    discover_examples,
+    load_negative_cases,
+    merge,
+)
 from harness.inventory import compare_inventory
 from harness.root import content_hash, provider_override
 from harness.sequence import planned_changes

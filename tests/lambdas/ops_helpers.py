@@ -21,7 +21,9 @@ PREFIX = "ex-ops"  # ALARM_NAME_PREFIX of the fixture alarms
 def load_event(name: str, **subs: str) -> dict[str, Any]:
     """A fixture event from tests/lambdas/events with its __PLACEHOLDERS__ filled in."""
     text = (EVENTS / name).read_text()
-    for key, value in subs.items():
+    if "job" in subs:  # alarm names carry the job's key in job_monitoring, the dimensions the Glue job's name
+        subs.setdefault("job_key", subs["job"])
+    for key, value in sorted(subs.items(), key=lambda kv: -len(kv[0])):  # __JOB_KEY__ before __JOB__
         text = text.replace(f"__{key.upper()}__", value)
     return json.loads(text)
 

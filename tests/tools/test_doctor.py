@@ -1,9 +1,8 @@
 """python -m tools.doctor on prod applied on the emulator: every check passes on the healthy account, and each
 fault injected makes its own check fail and pass again once repaired.
 
-prod has no Glue job of its own (a team deploys its jobs with modules/glue_job): the `job` fixture applies one
-there, wired to prod's log groups, dead-letter queue and audit trail, and destroys it after the last test of
-this module, before prod's own destroy. The DLQ scenario (`dlq_alert`) runs on prod too: it has finished
+The job checked is the one prod deploys (glue_jobs -> modules/glue_job), wired to prod's log groups, dead-letter
+queue and audit trail by the composition. The DLQ scenario (`dlq_alert`) runs on prod too: it has finished
 before the first fault is injected, and every fault is repaired whatever happens (`finally`, `with`).
 """
 
@@ -18,70 +17,17 @@ from pathlib import Path
 import pytest
 
 from harness import settings
-from harness.root import Root
 from tools.doctor import PASS, Account, Check, Environment, exit_code, render, run_checks
 
 pytestmark = pytest.mark.parametrize("environment", ["prod"], indirect=True)
 
-JOB_ROOT = """
-provider "aws" {{
-  region = "{region}"
-}}
-
-resource "aws_s3_bucket" "artifacts" {{
-  bucket        = "glue-etl-prod-doctor-artifacts"
-  force_destroy = true
-}}
-
-module "job" {{
-  source = "{tree}/modules/glue_job"
-
-  name_prefix      = "glue-etl-prod"
-  name             = "customer_import"
-  script_path      = "{tree}/glue_jobs/examples/customer_import.py"
-  package_path     = "{tree}/build/glue/glue_jobs.zip"
-  artifacts_bucket = aws_s3_bucket.artifacts.bucket
-  execution_class  = "STANDARD" # moto keeps the job only with the class set explicitly
-  environment      = "prod"
-  audit_uri        = "{audit_uri}"
-  dlq_queue_url    = "{dlq_url}"
-  log_group_prefix = "{log_group_prefix}"
-  input_uris       = ["s3://glue-etl-prod-lake/raw/customers/"]
-  output_uris      = ["s3://glue-etl-prod-lake/silver/customers/"]
-}}
-
-output "job_name" {{
-  value = module.job.job_name
-}}
-
-output "role_name" {{
-  value = module.job.role_name
-}}
-"""
-
-
 @pytest.fixture(scope="module")
-def job(suite, tree, dlq_alert, tmp_path_factory):
-    """prod's Glue job, as a team would deploy it with modules/glue_job: (job name, role name)."""
+def job(suite, dlq_alert):
+    """prod's Glue job, deployed by the environment itself (glue_jobs -> modules/glue_job): (job name, role name)."""
     prod = suite.roots["environment:prod"].wait()
-    if not (tree / "build" / "glue" / "glue_jobs.zip").exists():
-        from tools.build_glue_package import build
-
-        build(out=tree / "build" / "glue")
     outputs = Environment.from_state("prod", json.loads(prod.root.state_file.read_text())).outputs
-    prefix = next(g for g in outputs["log_group_names"] if g.endswith("/output")).rsplit("/", 1)[0]
-    folder = tmp_path_factory.mktemp("doctor-job")
-    (folder / "main.tf").write_text(JOB_ROOT.format(
-        region=settings.REGION, tree=tree, audit_uri=outputs["audit"]["audit_uri"],
-        dlq_url=outputs["dlq"]["dlq_url"], log_group_prefix=prefix))
-    root = Root(folder)
-    root.target_emulator(prod.emulator, account=prod.account)
-    root.apply()
-    try:
-        out = root.outputs()
-        yield _value(out["job_name"]), _value(out["role_name"])
-    finally:
-        root.destroy()
+    deployed = _value(outputs["glue_jobs"])["customer_import"]
+    return deployed["job_name"], deployed["role_arn"].rsplit("/", 1)[-1]
 
 
 def _value(output):

@@ -18,8 +18,8 @@ module "etl_monitoring" {
 
   environment                     = "ex"
   name_prefix                     = "ex-etl-minimal"
-  job_names                       = ["ex-customer-import"]
-  monthly_budget_usd              = 100
+  jobs                            = { customer_import = { glue_job_name = "ex-customer-import" } }
+  monthly_limit_usd               = 100
   force_destroy_audit_bucket      = true
   kms_key_deletion_window_in_days = 7
   # where `make lambdas` writes the zips, from this folder (or from a root that calls it)
