@@ -76,3 +76,20 @@ def test_tflint():
 def test_python_lint():
     proc = _run([sys.executable, "-m", "ruff", "check", "."], ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_pre_commit_hooks_run_what_the_project_has():
+    """.pre-commit-config.yaml's local hooks call the project's own tools: a renamed module breaks them silently."""
+    import importlib.util
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    local = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
+    assert {h["id"] for h in local} >= {"terraform-fmt", "terraform-validate-and-checkov", "ruff"}
+    for hook in local:
+        words = hook["entry"].split()
+        if words[0] == "terraform":
+            continue
+        assert words[0] == ".venv/bin/python" and words[1] == "-m", hook["id"]
+        assert importlib.util.find_spec(words[2]) is not None, f"{hook['id']}: no module {words[2]}"

@@ -40,6 +40,7 @@ module "monitoring" {
     glue_cost      = {}
     glue_dpu_hours = { limit = 200 }
     s3_storage     = { limit = 10 }
+    api_gateway    = { limit = 10 } # the external APIs the jobs call through API Gateway (the notes' request charges)
   }
   anomaly_threshold_usd  = 20
   owns_account_resources = true

@@ -38,6 +38,7 @@ module "monitoring" {
     glue_cost      = {}
     glue_dpu_hours = { limit = 4000 }
     s3_storage     = { limit = 200 }
+    api_gateway    = { limit = 100 } # the external APIs the jobs call through API Gateway (the notes' request charges)
   }
   anomaly_threshold_usd  = 200
   owns_account_resources = true

@@ -89,3 +89,8 @@ output "tracing" {
   description = "X-Ray groups by pipeline, their filter expressions, and the job roles' trace policy."
   value       = module.monitoring.tracing
 }
+
+output "glue_log_group_prefix" {
+  description = "The log group prefix the environment's jobs write to (--custom-logGroup-prefix): point jobs deployed elsewhere at it."
+  value       = module.monitoring.glue_log_group_prefix
+}

@@ -39,6 +39,7 @@ module "monitoring" {
     glue_cost      = {}
     glue_dpu_hours = { limit = 600 }
     s3_storage     = { limit = 30 }
+    api_gateway    = { limit = 20 } # the external APIs the jobs call through API Gateway (the notes' request charges)
   }
   anomaly_threshold_usd  = 50
   owns_account_resources = false # dev owns the account's singletons
