@@ -99,3 +99,15 @@ def test_in_the_shared_account_staging_budgets_count_its_own_spend(environment_p
                    for env, found in budgets.items()}
     assert tag_filters["dev"] == [None] * len(budgets["dev"])
     assert tag_filters["staging"] == [["user:Environment$staging"]] * len(budgets["staging"])
+
+
+def test_every_environment_budgets_its_api_gateway_spend(environment_plans):
+    """The notes' cost alerts include API Gateway request charges: each environment budgets them (the jobs'
+    external APIs), actual and forecast."""
+    for env, plan in environment_plans.items():
+        budgets = {after["name"]: after for rtype, after in created(plan) if rtype == "aws_budgets_budget"}
+        api = budgets.get(f"glue-etl-{env}-api-gateway")
+        assert api, f"{env} plans no API Gateway budget: {sorted(budgets)}"
+        services = {f["name"]: f["values"] for f in api["cost_filter"]}.get("Service")
+        assert services == ["Amazon API Gateway"], services
+        assert {n["notification_type"] for n in api["notification"]} == {"ACTUAL", "FORECASTED"}
