@@ -47,6 +47,8 @@ module "glue_job" {
   input_uris       = each.value.input_uris
   output_uris      = each.value.output_uris
   job_arguments    = each.value.job_arguments
+  # the Spark UI's event logs beside the job's code, one folder per job
+  spark_ui_event_logs_uri = each.value.spark_ui ? "s3://${coalesce(var.glue_artifacts_bucket, module.audit_trail.bucket_name)}/spark-events/${local.name_prefix}-${each.key}/" : null
 
   dpu_hour_price_usd = var.dpu_hour_price
   tags               = local.tags

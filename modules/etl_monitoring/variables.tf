@@ -59,7 +59,8 @@ variable "glue_jobs" {
     Jobs this environment also deploys with modules/glue_job, by the key they have in `jobs` (each must be
     there): the script and the framework package (make glue-package), their sizing and their data. The job is
     <name_prefix>-<key>, encrypted with the environment's key, logging to the environment's log groups,
-    sending to its dead-letter queue and audit trail. Fields left null take modules/glue_job's defaults.
+    sending to its dead-letter queue and audit trail. Fields left null take modules/glue_job's defaults;
+    spark_ui = true keeps each run's Spark UI (event logs under spark-events/ of the artifacts bucket).
   EOT
   type = map(object({
     script_path                = string
@@ -76,6 +77,7 @@ variable "glue_jobs" {
     input_uris                 = optional(list(string), [])
     output_uris                = optional(list(string), [])
     job_arguments              = optional(map(string), {})
+    spark_ui                   = optional(bool, false)
   }))
   default  = {}
   nullable = false

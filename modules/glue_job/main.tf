@@ -108,14 +108,24 @@ locals {
     "--dlq_queue_url"  = var.dlq_queue_url
     "--extra-py-files" = local.package_uri
   }
-  default_arguments = merge(var.job_arguments, local.monitoring_arguments, local.log_arguments, local.framework_arguments)
+  # --enable-spark-ui true and --spark-event-logs-path <s3 folder>: Glue writes the Spark event logs there, with
+  # the job's role, for the Spark history server ("Enabling the Apache Spark web UI for AWS Glue jobs").
+  spark_ui        = var.spark_ui_event_logs_uri != null
+  spark_ui_bucket = local.spark_ui ? regex("^s3://([^/]+)/", var.spark_ui_event_logs_uri)[0] : ""
+  spark_ui_prefix = local.spark_ui ? trimprefix(var.spark_ui_event_logs_uri, "s3://${local.spark_ui_bucket}/") : ""
+  spark_ui_arguments = local.spark_ui ? {
+    "--enable-spark-ui"       = "true"
+    "--spark-event-logs-path" = var.spark_ui_event_logs_uri
+  } : {}
+
+  default_arguments = merge(var.job_arguments, local.monitoring_arguments, local.log_arguments, local.framework_arguments, local.spark_ui_arguments)
 
   # Keys job_arguments may not set: the ones this module sets (both versions' log arguments), --scriptLocation
   # (it would replace the uploaded script), the ones Glue uses internally ("you should never use them":
   # --JOB_NAME, --debug, --mode, --endpoint) and the run ids Glue passes and the framework reads.
   reserved_argument_keys = sort(concat(
     ["--environment", "--audit_uri", "--dlq_queue_url", "--extra-py-files"],
-    ["--enable-metrics", "--enable-observability-metrics", "--enable-job-insights"],
+    ["--enable-metrics", "--enable-observability-metrics", "--enable-job-insights", "--enable-spark-ui", "--spark-event-logs-path"],
     ["--custom-logGroup-prefix", "--enable-continuous-cloudwatch-log", "--continuous-log-logGroup"],
     ["--scriptLocation", "--JOB_NAME", "--debug", "--mode", "--endpoint"],
     ["--JOB_ID", "--JOB_RUN_ID", "--WORKFLOW_RUN_ID"],
@@ -153,6 +163,7 @@ locals {
     { for i, b in keys(local.input_listing) : "ListInputs${i + 1}" => { bucket = b, prefixes = local.input_listing[b] } },
     { for i, b in keys(local.output_listing) : "ListOutputs${i + 1}" => { bucket = b, prefixes = local.output_listing[b] } },
     { ListAuditRejected = { bucket = local.audit_bucket, prefixes = [local.rejected_dir, "${local.rejected_dir}/*"] } },
+    local.spark_ui ? { ListSparkEventLogs = { bucket = local.spark_ui_bucket, prefixes = [trimsuffix(local.spark_ui_prefix, "/"), "${local.spark_ui_prefix}*"] } } : {},
   )
   # Objects Spark reads and writes. ReadInputs: the input objects and each prefix's stem (HEAD); WriteOutputs:
   # the writer puts, its committer reads, deletes (overwrite, _temporary) and aborts multipart uploads;
@@ -164,6 +175,8 @@ locals {
       ReadInputs           = { actions = ["s3:GetObject"], resources = local.input_objects }
       WriteOutputs         = { actions = local.spark_write_actions, resources = local.output_objects }
       WriteRejectedRecords = { actions = local.spark_write_actions, resources = local.rejected_objects }
+      # the Spark event logs Glue writes for the Spark UI (rolled files: written, read back, replaced)
+      WriteSparkEventLogs = { actions = local.spark_write_actions, resources = local.spark_ui ? ["${local.s3_arn}${local.spark_ui_bucket}/${local.spark_ui_prefix}*"] : [] }
     } : sid => st if length(st.resources) > 0
   }
 }

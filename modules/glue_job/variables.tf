@@ -275,6 +275,17 @@ variable "output_uris" {
   }
 }
 
+variable "spark_ui_event_logs_uri" {
+  description = "Turn on Glue's Spark UI: the S3 folder (s3://bucket/prefix/, ending with '/') where Glue writes the Spark event logs that the Spark history server (the Glue console, or a local one) reads. null = off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.spark_ui_event_logs_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.'()=+,@-]+/)+$", coalesce(var.spark_ui_event_logs_uri, "-")))
+    error_message = "spark_ui_event_logs_uri must be an S3 folder s3://<bucket>/<prefix>/ (a prefix of letters, digits and !_.'()=+,@-, ending with '/'), or null for no Spark UI; got ${jsonencode(var.spark_ui_event_logs_uri)}."
+  }
+}
+
 variable "kms_key_arn" {
   description = "The environment's customer-managed KMS key: what encrypts the dead-letter queue, the audit bucket and the data the job reads and writes. The role may Decrypt and GenerateDataKey with it, and the uploads are encrypted with it. null: none of them uses a customer-managed key (this module creates no key: it owns no data at rest besides the uploads)."
   type        = string

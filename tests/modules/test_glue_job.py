@@ -85,6 +85,8 @@ def test_default_arguments_are_the_frameworks_and_glues(job, ex):
         "--output_path": "s3://ex-glue-job-complete-lake/silver/customers/",
         "--dlq_max_inline_records": "100",
         "--job-bookmark-option": "job-bookmark-disable",
+        "--enable-spark-ui": "true",
+        "--spark-event-logs-path": f"s3://{ex['fixtures']['artifacts_bucket']}/spark-events/",
     }
     assert ex["log_group_names"] == [f"{LOG_PREFIX}/output", f"{LOG_PREFIX}/error"]
 
@@ -131,9 +133,11 @@ def test_every_statement_has_a_reason_names_its_actions_and_scopes_its_resources
         "ListAuditRejected",
         "ListInputs1",
         "ListOutputs1",
+        "ListSparkEventLogs",
         "ReadInputs",
         "WriteOutputs",
         "WriteRejectedRecords",
+        "WriteSparkEventLogs",
         "WriteAuditEvents",
         "ReadOwnSchema",
         "UseEnvironmentKey",
@@ -169,6 +173,11 @@ def test_every_statement_has_a_reason_names_its_actions_and_scopes_its_resources
             f"{audit}/_rejected_unstored/{JOB}/*",
         ]
     )
+    artifacts = ex["fixtures"]["artifacts_bucket"]  # the Spark UI's event logs: spark_ui_event_logs_uri
+    assert statements["WriteSparkEventLogs"]["Resource"] == f"arn:aws:s3:::{artifacts}/spark-events/*"
+    assert statements["ListSparkEventLogs"]["Condition"] == {
+        "StringLikeIfExists": {"s3:prefix": ["spark-events", "spark-events/*"]}
+    }
     assert statements["ListAuditRejected"]["Condition"] == {
         "StringLikeIfExists": {"s3:prefix": [f"audit/rejected/job_name={JOB}", f"audit/rejected/job_name={JOB}/*"]}
     }

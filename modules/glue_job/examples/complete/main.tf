@@ -171,6 +171,8 @@ module "customer_import" {
 
   input_uris  = ["${local.lake}/raw/customers/"]
   output_uris = ["${local.lake}/silver/customers/"]
+  # the Spark UI of each run, for the Glue console or a local Spark history server
+  spark_ui_event_logs_uri = "s3://${aws_s3_bucket.artifacts.bucket}/spark-events/"
   job_arguments = {
     "--input_path"             = "${local.lake}/raw/customers/"
     "--output_path"            = "${local.lake}/silver/customers/"
