@@ -5,6 +5,7 @@ Layout (docs/metrics.md; the audit-trail module's Glue tables and Athena queries
     s3://<bucket>/<prefix>/job_events/year=YYYY/month=MM/day=DD/<job_name>__<job_run_id>__<event_type>.json
     s3://<bucket>/<prefix>/data_quality_events/year=YYYY/month=MM/day=DD/<job_name>__<job_run_id>.json
     s3://<bucket>/<prefix>/_schemas/<job_name>.json        last known output schema (schema changes)
+    s3://<bucket>/<prefix>/_schemas/<job_name>.input.json  last known input schema (what extract() returned)
     s3://<bucket>/<prefix>/_dlq_unsent/<job_name>/<job_run_id>.jsonl   records SQS refused (rare)
     s3://<bucket>/<prefix>/rejected/job_name=<job>/job_run_id=<run>/part-*.json   rejected records beyond
         the ones sent to the DLQ one by one (JSON lines, written by the executors; see rejected.py)
@@ -31,8 +32,10 @@ from glue_jobs.contract import (
     AUDIT_JOB_EVENTS_TABLE,
     DATA_QUALITY_EVENT_FIELDS,
     JOB_EVENT_FIELDS,
+    SCHEMA_CHANGE_FIELDS,
     AuditEventType,
     AuditStatus,
+    SchemaSide,
 )
 from glue_jobs.logs import iso_utc
 
@@ -133,7 +136,10 @@ class AuditTrail:
         output_paths: list[str] | None = None,
         data_quality_score: float | None = None,
         moment: datetime | None = None,
+        extra: dict[str, Any] | None = None,
+        name_suffix: str | None = None,
     ) -> dict[str, Any]:
+        """One ``job_events`` line: the table's fields, then ``extra`` (fields the table does not declare)."""
         moment = moment or datetime.now(UTC)
         event = {
             "job_name": self.job_name,
@@ -146,9 +152,29 @@ class AuditTrail:
             "data_quality_score": data_quality_score,
         }
         assert tuple(event) == JOB_EVENT_FIELDS
-        name = f"{_safe(self.job_name)}__{_safe(self.job_run_id)}__{event_type.value}.json"
-        self._write(f"{partition_path(AUDIT_JOB_EVENTS_TABLE, moment)}/{name}", event)
+        name = f"{_safe(self.job_name)}__{_safe(self.job_run_id)}__{event_type.value}"
+        if extra:
+            event.update(extra)
+        if name_suffix:
+            name += f"_{_safe(name_suffix)}"
+        self._write(f"{partition_path(AUDIT_JOB_EVENTS_TABLE, moment)}/{name}.json", event)
         return event
+
+    def schema_changed_event(
+        self, side: SchemaSide, diff: dict[str, list[str]], previous_job_run_id: str | None
+    ) -> dict[str, Any]:
+        """A ``job_events`` line (event_type ``schema_changed``, status RUNNING: the run goes on) with what
+        changed on which side after the table's fields; one object per side,
+        ``<job>__<run>__schema_changed_<side>.json``."""
+        extra = {
+            "schema_side": side.value,
+            "columns_added": list(diff["added"]),
+            "columns_removed": list(diff["removed"]),
+            "columns_type_changed": list(diff["type_changed"]),
+            "previous_job_run_id": previous_job_run_id,
+        }
+        assert tuple(extra) == SCHEMA_CHANGE_FIELDS
+        return self.job_event(AuditEventType.SCHEMA_CHANGED, AuditStatus.RUNNING, extra=extra, name_suffix=side.value)
 
     def data_quality_event(
         self,
@@ -209,19 +235,23 @@ def schema_diff(previous: dict[str, str], current: dict[str, str]) -> dict[str, 
 
 
 class SchemaStore:
-    """The last known output schema of each job, next to the audit trail."""
+    """The last known schema of each job, input and output, next to the audit trail (one code path for both
+    sides: only the key differs)."""
 
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
 
     @staticmethod
-    def key(job_name: str) -> str:
-        return f"_schemas/{_safe(job_name)}.json"
+    def key(job_name: str, side: SchemaSide = SchemaSide.OUTPUT) -> str:
+        suffix = "" if side is SchemaSide.OUTPUT else f".{side.value}"
+        return f"_schemas/{_safe(job_name)}{suffix}.json"
 
-    def load(self, job_name: str) -> dict[str, Any] | None:
-        raw = self.store.get(self.key(job_name))
+    def load(self, job_name: str, side: SchemaSide = SchemaSide.OUTPUT) -> dict[str, Any] | None:
+        raw = self.store.get(self.key(job_name, side))
         return json.loads(raw) if raw else None
 
-    def save(self, job_name: str, job_run_id: str, schema_json: dict[str, Any]) -> str:
+    def save(
+        self, job_name: str, job_run_id: str, schema_json: dict[str, Any], side: SchemaSide = SchemaSide.OUTPUT
+    ) -> str:
         doc = {"job_name": job_name, "job_run_id": job_run_id, "recorded_at": iso_utc(), "schema": schema_json}
-        return self.store.put(self.key(job_name), json.dumps(doc, indent=1).encode())
+        return self.store.put(self.key(job_name, side), json.dumps(doc, indent=1).encode())

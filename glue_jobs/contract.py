@@ -147,6 +147,7 @@ class AuditEventType(StrEnum):
     JOB_STARTED = "job_started"
     LOAD_COMPLETED = "load_completed"
     JOB_COMPLETED = "job_completed"
+    SCHEMA_CHANGED = "schema_changed"
 
 
 class AuditStatus(StrEnum):
@@ -165,6 +166,26 @@ JOB_EVENT_FIELDS: Final = (
     "output_paths",
     "data_quality_score",
 )
+
+
+class SchemaSide(StrEnum):
+    """Which schema of a run a ``schema_changed`` audit event is about: the DataFrame ``extract()`` returned
+    (input) or the one the load wrote (output)."""
+
+    INPUT = "input"
+    OUTPUT = "output"
+
+
+SCHEMA_CHANGE_FIELDS: Final = (
+    "schema_side",
+    "columns_added",
+    "columns_removed",
+    "columns_type_changed",
+    "previous_job_run_id",
+)
+"""What a ``schema_changed`` job event carries after ``JOB_EVENT_FIELDS`` (the job_events table's columns; Athena
+reads those, the whole line is in S3)."""
+
 DATA_QUALITY_EVENT_FIELDS: Final = (
     "job_name",
     "job_run_id",

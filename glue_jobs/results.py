@@ -54,6 +54,9 @@ class JobResult:
     quality: QualityReport | None = None
     stages: dict[str, StageStats] = field(default_factory=dict)
     schema_changed: bool | None = None
+    """Whether the input or the output schema changed (None: not checked, no audit store)."""
+    schema_changes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """By side (``input``, ``output``): what was added, removed or retyped; only the sides that changed."""
     data_age_hours: float | None = None
     dlq_sent: int = 0
     dlq_calls: int = 0

@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 from glue_jobs.audit import AuditTrail, LocalStore, ObjectStore, S3Store, SchemaStore
 from glue_jobs.background import BackgroundIO
 from glue_jobs.config import argument_names
-from glue_jobs.contract import AuditEventType, AuditStatus, LogEvent, Metric, Phase
+from glue_jobs.contract import AuditEventType, AuditStatus, LogEvent, Metric, Phase, SchemaSide
 from glue_jobs.dlq import DeadLetterQueue, DlqMessage
 from glue_jobs.logs import bind_run_context, clear_run_context, configure_logging, get_logger, iso_utc
 from glue_jobs.metrics import MetricsBuffer, cloudwatch_sender
@@ -98,7 +98,8 @@ class JobRun:
         self.api_errors = 0
         self.dlq_messages: list[DlqMessage] = []  # sent with the final sends
         self.overflow_job_ids: list[int] = []  # the Spark jobs of writing the rejected records beyond the inline ones
-        self._schema_future: Future[dict[str, Any] | None] | None = None
+        self._schema_futures: dict[SchemaSide, Future[dict[str, Any] | None]] = {}
+        self._schemas_checked: dict[SchemaSide, bool] = {}  # side -> changed
         self._emitted: set[str] = set()
         self._t0 = time.monotonic()
 
@@ -187,12 +188,16 @@ class JobRun:
             self.io.submit("client", lambda service=service: self.job.client(service))
         store = self.store
         if store:
-            self._schema_future = self.io.start(lambda: SchemaStore(store).load(cfg.job_name))
+            self._schema_futures = {
+                side: self.io.start(lambda side=side: SchemaStore(store).load(cfg.job_name, side))
+                for side in SchemaSide
+            }
 
     def _run_phases(self) -> None:
         job, rule_set = self.job, self.job.rule_set
         with self.stages.measure(Phase.EXTRACT.value) as stage:
             df = stage.track(_dataframe(job.extract(), "extract()"))
+        self._schema(SchemaSide.INPUT, df)  # now: a run that fails later still reports its input's drift
         with self.stages.measure(Phase.TRANSFORM.value) as stage:
             df = _dataframe(job.transform(df), "transform()")
             if not rule_set.rules:
@@ -265,7 +270,8 @@ class JobRun:
                 self.job.freshness_column, newest, load_end, self.log, self.metrics
             )
 
-        self._schema(out)
+        self._schema(SchemaSide.OUTPUT, out)
+        self._schema_metric()
 
     def _once(self, signal: str, emit: Callable[[], Any]) -> None:
         """Signals that go out once, whichever path (after the load, or the failure) reaches them first."""
@@ -359,20 +365,42 @@ class JobRun:
         )
         self.result.dlq_sent, self.result.dlq_calls = outcome.sent, outcome.calls
 
-    def _schema(self, out: DataFrame) -> None:
-        if not self.store or self._schema_future is None:
+    def _schema(self, side: SchemaSide, df: DataFrame) -> None:
+        """Compare ``df``'s schema with the last known one of ``side``: log, audit event, store. Drift, or a
+        store that cannot be read, never fails the run."""
+        future = self._schema_futures.get(side)
+        if not self.store or future is None:
             return
         try:
-            previous = self._schema_future.result()
-        except Exception as exc:  # noqa: BLE001 - an unreadable store must not fail a loaded run
-            self.log.error("signal_error", signal="schema", error_type=type(exc).__name__, error_message=str(exc)[:500])
+            previous = future.result()
+            current = df.schema.jsonValue()
+            diff = schema_change.check_schema(previous, current, self.log, side)
+        except Exception as exc:  # noqa: BLE001 - an unreadable store must not fail the run
+            self.log.error(
+                "signal_error",
+                signal=f"schema_{side.value}",
+                error_type=type(exc).__name__,
+                error_message=str(exc)[:500],
+            )
             return
-        current = out.schema.jsonValue()
-        changed = schema_change.check_schema(previous, current, self.log, self.metrics)
-        self.result.schema_changed = changed
-        if changed or previous is None:
+        self._schemas_checked[side] = diff is not None
+        self.result.schema_changed = any(self._schemas_checked.values())
+        if diff is not None:
+            self.result.schema_changes[side.value] = diff
+            if self.audit:
+                audit, previous_run = self.audit, (previous or {}).get("job_run_id")
+                self.io.submit("audit", lambda: audit.schema_changed_event(side, diff, previous_run))
+        if diff is not None or previous is None:
             store, cfg = SchemaStore(self.store), self.config
-            self.io.submit("schema", lambda: store.save(cfg.job_name, cfg.job_run_id, current))
+            self.io.submit("schema", lambda: store.save(cfg.job_name, cfg.job_run_id, current, side))
+
+    def _schema_metric(self) -> None:
+        """``SchemaChanges`` once a run: the sides that changed, of those checked (a failed run: the input)."""
+        if self._schemas_checked:
+            self._once(
+                "schema_metric",
+                lambda: schema_change.put_schema_changes(sum(self._schemas_checked.values()), self.metrics),
+            )
 
     # -- the end ------------------------------------------------------------------------------------------------
 
@@ -435,6 +463,7 @@ class JobRun:
         guarded("stage_metrics", lambda: self._stage_metrics(with_throughput=False))
         guarded("api_metrics", self._api_totals)
         guarded("duration", lambda: self.metrics.put(Metric.JOB_DURATION_SECONDS, result.duration_seconds))
+        guarded("schema_metric", self._schema_metric)
         self.tracer.root.metadata.update({"failed_stage": stage})
         audit_event = self.audit and audit_events.job_completed(
             self.audit, AuditStatus.FAILED, result.records_processed, list(result.output_paths)

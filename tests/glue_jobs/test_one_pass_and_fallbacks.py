@@ -109,7 +109,8 @@ def test_schema_changes_are_detected_against_the_last_known_schema(run_job, samp
     audit = tmp_path / "audit"
     common = ("--JOB_NAME", "customer_import_schema", "--audit_uri", str(audit))
     first = run_job(CustomerImportJob, local_args(sample_input, str(tmp_path / "o1"), *common))
-    assert first.result.schema_changed is False and first.events("schema_recorded")
+    assert first.result.schema_changed is False
+    assert {e["side"] for e in first.events("schema_recorded")} == {"input", "output"}
     assert printed_metrics(first)[("SchemaChanges", None)] == [0]
     stored = json.loads((audit / "_schemas" / "customer_import_schema.json").read_text())
     assert stored["job_run_id"] == first.result.job_run_id
@@ -124,7 +125,10 @@ def test_schema_changes_are_detected_against_the_last_known_schema(run_job, samp
     assert printed_metrics(changed)[("SchemaChanges", None)] == [1]
     stored = json.loads((audit / "_schemas" / "customer_import_schema.json").read_text())
     assert stored["job_run_id"] == changed.result.job_run_id
-    assert len(list(audit.glob("job_events/year=*/month=*/day=*/*.json"))) == 9
+    assert changed.result.schema_changes == {"output": {"added": ["segment"], "removed": ["phone"], "type_changed": []}}
+    (drift,) = audit.glob(f"job_events/year=*/month=*/day=*/*__{changed.result.job_run_id}__schema_changed_output.json")
+    assert json.loads(drift.read_text())["columns_removed"] == ["phone"]
+    assert len(list(audit.glob("job_events/year=*/month=*/day=*/*.json"))) == 9 + 1, "3 runs, one schema change"
 
 
 class MinimalJob(BaseJob):

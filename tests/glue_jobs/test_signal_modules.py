@@ -10,9 +10,10 @@ import pytest
 from gluejobs_support import RecordingLog
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
-from glue_jobs.audit import AuditTrail, LocalStore
+from glue_jobs import contract
+from glue_jobs.audit import AuditTrail, LocalStore, SchemaStore
 from glue_jobs.background import BackgroundIO
-from glue_jobs.contract import AuditStatus, Metric
+from glue_jobs.contract import AuditStatus, Metric, SchemaSide
 from glue_jobs.dlq import DeadLetterQueue, make_message
 from glue_jobs.metrics import MetricsBuffer
 from glue_jobs.quality import Dimension, QualityReport, RuleResult
@@ -126,15 +127,38 @@ def test_schema_changes_against_the_stored_schema():
         return {"type": "struct", "fields": [{"name": n, "type": t, "nullable": True} for n, t in columns.items()]}
 
     log, (metrics, _) = RecordingLog(), metrics_buffer()
-    assert schema_change.check_schema(None, schema(a="string"), log, metrics) is False
-    assert log.events() == ["schema_recorded"]
+    assert schema_change.check_schema(None, schema(a="string"), log) is None
+    assert log.events() == ["schema_recorded"] and log.fields("schema_recorded")["side"] == "output"
     stored = {"job_run_id": "jr_0", "schema": schema(a="string", b="long")}
-    assert schema_change.check_schema(stored, schema(a="string", b="long"), log, metrics) is False
-    assert schema_change.check_schema(stored, schema(a="int", c="long"), log, metrics) is True
+    assert schema_change.check_schema(stored, schema(a="string", b="long"), log, SchemaSide.INPUT) is None
+    diff = schema_change.check_schema(stored, schema(a="int", c="long"), log, SchemaSide.INPUT)
+    assert diff == {"added": ["c"], "removed": ["b"], "type_changed": ["a"]}
     changed = log.fields("schema_changed")
-    assert (changed["added"], changed["removed"], changed["type_changed"]) == (["c"], ["b"], ["a"])
+    assert (changed["side"], changed["added"], changed["removed"], changed["type_changed"]) == (
+        "input",
+        ["c"],
+        ["b"],
+        ["a"],
+    )
     assert changed["previous_job_run_id"] == "jr_0"
-    assert metrics.values(Metric.SCHEMA_CHANGES) == [0, 0, 1]
+    for sides in (0, 1, 2):
+        schema_change.put_schema_changes(sides, metrics)
+    assert metrics.values(Metric.SCHEMA_CHANGES) == [0, 1, 2]
+
+
+def test_schema_store_keeps_each_side_beside_the_other_and_drift_is_a_job_event(tmp_path):
+    store = SchemaStore(LocalStore(tmp_path))
+    assert SchemaStore.key("job") == "_schemas/job.json"
+    assert SchemaStore.key("job", SchemaSide.INPUT) == "_schemas/job.input.json"
+    store.save("job", "jr_1", {"fields": [{"name": "a", "type": "string"}]}, SchemaSide.INPUT)
+    assert store.load("job") is None and store.load("job", SchemaSide.INPUT)["job_run_id"] == "jr_1"
+
+    audit = AuditTrail(LocalStore(tmp_path), "job", "jr_2")
+    event = audit.schema_changed_event(SchemaSide.INPUT, {"added": ["b"], "removed": [], "type_changed": []}, "jr_1")
+    (path,) = tmp_path.glob("job_events/year=*/month=*/day=*/job__jr_2__schema_changed_input.json")
+    assert json.loads(path.read_text()) == event
+    assert tuple(event) == (*contract.JOB_EVENT_FIELDS, *contract.SCHEMA_CHANGE_FIELDS)
+    assert (event["event_type"], event["schema_side"], event["columns_added"]) == ("schema_changed", "input", ["b"])
 
 
 # -- audit events --------------------------------------------------------------------------------------------
