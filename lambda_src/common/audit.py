@@ -5,18 +5,40 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from lambda_src.common.glue_runs import utc
 
 TABLES = ("job_events", "data_quality_events")
+DATA_QUALITY_TABLE = "data_quality_events"
+DATA_QUALITY_EVENT_FIELDS = (
+    "job_name",
+    "job_run_id",
+    "timestamp",
+    "quality_score",
+    "completeness_score",
+    "uniqueness_score",
+    "validity_score",
+    "consistency_score",
+    "validation_pass_rate",
+    "records_checked",
+    "records_failed",
+)
+"""The data_quality_events table's columns, in order: glue_jobs.contract's, which the zips do not carry
+(tests/lambdas/test_data_quality_route.py holds the two, and the table's schema, together)."""
+
+
+def day_prefix(prefix: str, table: str, day: date) -> str:
+    """``<prefix>/<table>/year=YYYY/month=MM/day=DD/``: the partition of a UTC day (what the Glue tables'
+    partition projection reads)."""
+    return f"{prefix.strip('/')}/{table}/year={day:%Y}/month={day:%m}/day={day:%d}/".lstrip("/")
 
 
 def day_prefixes(prefix: str, table: str, start: datetime, end: datetime) -> Iterator[str]:
     day = start.date()
     while day <= end.date():
-        yield f"{prefix.strip('/')}/{table}/year={day:%Y}/month={day:%m}/day={day:%d}/".lstrip("/")
+        yield day_prefix(prefix, table, day)
         day += timedelta(days=1)
 
 

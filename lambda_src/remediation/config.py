@@ -55,6 +55,10 @@ def _fields(e: Mapping[str, str]) -> dict[str, Any]:
         "archive_kms_key_id": e.get("ARCHIVE_KMS_KEY_ID", ""),
         "dlq_archive_age_seconds": int(e.get("DLQ_ARCHIVE_AGE_SECONDS") or 0),
         "dlq_visibility_seconds": int(e.get("DLQ_VISIBILITY_SECONDS") or 0),
+        # the audit trail (Glue Data Quality results land in its data_quality_events): the audit bucket, which
+        # is also STATE_BUCKET in the environments, and the audit_trail module's events_prefix
+        "audit_bucket": e.get("AUDIT_BUCKET") or e.get("STATE_BUCKET", ""),
+        "audit_prefix": e.get("AUDIT_PREFIX", "").strip("/"),
     }
 
 
@@ -87,6 +91,8 @@ class Config:
     archive_kms_key_id: str = ""
     dlq_archive_age_seconds: int = _D["dlq_archive_age_seconds"]
     dlq_visibility_seconds: int = _D["dlq_visibility_seconds"]
+    audit_bucket: str = ""
+    audit_prefix: str = _D["audit_prefix"]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:

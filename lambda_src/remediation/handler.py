@@ -9,7 +9,9 @@ Events it takes (one invocation may carry several SNS records; each is handled o
   - `data-freshness` -> escalate to the critical topic with context,
   - `depth`/`age` of a dead-letter queue it manages -> work the queue off (dlq.py: redrive to a declared
     consumer, archive in S3, never lose a message);
-- EventBridge "Scheduled Event": work off every dead-letter queue it manages (archive before the retention).
+- EventBridge "Scheduled Event": work off every dead-letter queue it manages (archive before the retention);
+- EventBridge "Data Quality Evaluation Results Available" (source aws.glue-dataquality): record the Glue Data
+  Quality result in the audit trail's data_quality_events, beside the framework's own (data_quality.py).
 An SNS message it has no use for (not an alarm; the subscription filter policy keeps most of them away) and
 an alarm about something it does not manage are logged as ignored. An event of another shape, or one that
 names what does not exist, is logged and counted as invalid (`InvalidEvents`). Neither fails the batch. An AWS
@@ -28,7 +30,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, SNSEv
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambda_src.common.alarms import Alarm, MalformedAlarm, from_alarm_action, from_sns_message
-from lambda_src.remediation import dlq, freshness, glue_errors, retry
+from lambda_src.remediation import data_quality, dlq, freshness, glue_errors, retry
 from lambda_src.remediation.config import Config
 from lambda_src.remediation.outcome import BadEvent, Outcome
 
@@ -58,6 +60,10 @@ def _items(event: dict[str, Any], cfg: Config) -> Iterator[tuple[str, Any, dict[
         eb = EventBridgeEvent(event)
         yield "glue", eb, {"event_id": eb.get_id}
         return
+    if data_quality.is_result_event(event):
+        eb = EventBridgeEvent(event)
+        yield "data_quality", eb, {"event_id": eb.get_id}
+        return
     if isinstance(event, dict) and event.get("source") == "aws.cloudwatch" and "alarmData" in event:
         yield "alarm_action", event, {"event_id": str(event.get("id", ""))}
         return
@@ -67,7 +73,7 @@ def _items(event: dict[str, Any], cfg: Config) -> Iterator[tuple[str, Any, dict[
         if not cfg.managed_queues:
             yield "ignored", "scheduled event, but no dead-letter queue is configured (DLQ_QUEUES)", {}
         return
-    yield "invalid", "not an SNS, Glue state change, CloudWatch alarm or scheduled event", {}
+    yield "invalid", "not an SNS, Glue state change, Glue Data Quality result, CloudWatch alarm or scheduled event", {}
 
 
 def _alarm(alarm: Alarm, cfg: Config, context: LambdaContext) -> Outcome:
@@ -118,6 +124,8 @@ def handle(kind: str, payload: Any, cfg: Config, context: LambdaContext) -> Outc
         return _ignored(payload)
     if kind == "glue":
         return _glue(payload, cfg, context)
+    if kind == "data_quality":
+        return data_quality.record(payload, cfg)
     if kind == "sweep":
         return dlq.work_off(payload, cfg, context, "Scheduled sweep")
     if kind == "sns":

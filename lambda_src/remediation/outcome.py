@@ -8,8 +8,8 @@ from typing import Any
 
 @dataclass
 class Outcome:
-    action: str  # retry | freshness | dlq | ignored | invalid
-    result: str  # retried, duplicate, cap_reached, opted_out, escalated, redriven, ...
+    action: str  # retry | freshness | dlq | data_quality | ignored | invalid
+    result: str  # retried, duplicate, cap_reached, opted_out, escalated, redriven, recorded, ...
     job_name: str | None = None
     run_id: str | None = None
     original_run_id: str | None = None
