@@ -6,7 +6,7 @@ ENV ?= dev
 TARGET ?= emulator
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost doctor fmt lint bench clean
+.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost doctor fmt lint bench clean alarm-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -48,6 +48,13 @@ cost: lambdas glue-package ## monthly CloudWatch cost of the monitoring of each 
 
 doctor: setup ## the troubleshooting checklists against an applied environment (ENV=prod, TARGET=aws; GLUE_JOBS="a b" names the Glue jobs)
 	@$(PY) -m tools.doctor --env $(ENV) --target $(TARGET) $(foreach j,$(GLUE_JOBS),--job $(j))
+
+alarm-test: lambdas glue-package ## evaluate alarm scenarios against a plan: ENV=prod (planned now) or PLAN=<plan JSON>, SCENARIOS=<dir or files>
+	@plan="$(PLAN)"; if [ -z "$$plan" ]; then plan=build/plans/$(ENV).json; \
+		$(PY) -m harness plan-json --env $(ENV) --out $$plan >/dev/null || exit 2; fi; \
+	files=$$(for s in $(or $(SCENARIOS),tests/alarm_scenarios); do if [ -d $$s ]; then ls $$s/*.yaml; else echo $$s; fi; done); \
+	$(PY) -m alarm_eval --plan $$plan $$(printf -- '--scenario %s ' $$files); status=$$?; \
+	$(PY) -m alarm_eval coverage --plan $$plan $$(printf -- '--scenario %s ' $$files); exit $$status
 
 fmt: ## format the Terraform and the Python
 	terraform fmt -recursive modules environments

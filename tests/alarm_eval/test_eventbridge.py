@@ -112,6 +112,9 @@ def test_object_and_text_templates_and_predefined_variables():
     assert render(as_text, EVENT, rule, 0) == "job customer_import failed"
 
 
+JOB = "glue-etl-prod-customer_import"  # the Glue job prod deploys (<name_prefix>-<key>)
+
+
 def test_a_glue_failure_counts_in_triggered_rules_fires_the_alarm_and_notifies_through_the_rule_target():
     topo = load_topology(FIXTURES / "prod_plan.json")
     scenario = from_dict(
@@ -121,17 +124,17 @@ def test_a_glue_failure_counts_in_triggered_rules_fires_the_alarm_and_notifies_t
             "duration": "40m",
             "alarms": ["*-job-failure-critical"],
             "events": [
-                {"at": "10m", "glue_job_state": {"job": "customer_import", "state": "SUCCEEDED"}},
+                {"at": "10m", "glue_job_state": {"job": JOB, "state": "SUCCEEDED"}},
                 {"at": "11m", "glue_job_state": {"job": "another_job", "state": "FAILED"}},
-                {"at": "12m", "glue_job_state": {"job": "customer_import", "state": "TIMEOUT", "message": "timed out"}},
+                {"at": "12m", "glue_job_state": {"job": JOB, "state": "TIMEOUT", "message": "timed out"}},
             ],
         }
     )
     result = run(topo, scenario)
-    rule_messages = [n for n in result.notifications if n.source == "eventbridge"]
+    rule_messages = [n for n in result.notifications if n.source == "eventbridge" and "-job-state" in n.origin]
     assert len(rule_messages) == 1 and rule_messages[0].origin == "glue-etl-prod-customer_import-job-state"
     text = json.loads(rule_messages[0].message)
-    assert text.startswith("CRITICAL: Glue job customer_import ended in state TIMEOUT at 2026-01-01T00:12:00Z")
+    assert text.startswith(f"CRITICAL: Glue job {JOB} ended in state TIMEOUT at 2026-01-01T00:12:00Z")
     assert "Glue says: timed out" in text
     name = "glue-etl-prod-customer_import-job-failure-critical"
     # period 300 s: the datapoint at +12m is in the newest period from +13m, and the most recent one until +27m

@@ -130,14 +130,20 @@ def test_lines_of_two_real_runs_of_the_example_job():
 def test_real_runs_through_the_prod_plan_page_once_through_the_success_rate_burn_alarms(tmp_path):
     # the same lines as if the job ran in prod: one run out of two failed is 50x the 1 % error budget
     prod_lines = tmp_path / "runs.jsonl"
-    prod_lines.write_text(RUNS.read_text().replace('"environment": "local"', '"environment": "prod"'))
+    prod_lines.write_text(  # prod deploys the job as <name_prefix>-<key> and logs to its own group
+        RUNS.read_text()
+        .replace('"environment": "local"', '"environment": "prod"')
+        .replace('"job_name": "customer_import"', '"job_name": "glue-etl-prod-customer_import"')
+    )
     scenario = from_dict(
         {
             "name": "real runs",
             "start": "2026-01-01T00:00:00Z",
             "duration": "4h",
             "alarms": ["*-slo-burn-success-rate-critical"],
-            "events": [{"at": "30m", "log_file": {"group": "/aws-glue/jobs/output", "path": str(prod_lines)}}],
+            "events": [
+                {"at": "30m", "log_file": {"group": "/aws-glue/jobs/glue-etl-prod/output", "path": str(prod_lines)}}
+            ],
             "expect": {
                 "transitions": [
                     {

@@ -26,7 +26,7 @@ def test_every_alarm_of_the_prod_plan_loads_with_its_settings():
         28,
         3,
         3,
-        5,
+        6,
         3,
     )
     assert (topo.account, topo.region) == ("100000000013", "us-east-1")
@@ -37,7 +37,7 @@ def test_every_alarm_of_the_prod_plan_loads_with_its_settings():
         3,
         2,
     )
-    assert latency.metric.dimensions == {"JobName": "customer_import", "Environment": "prod"}
+    assert latency.metric.dimensions == {"JobName": "glue-etl-prod-customer_import", "Environment": "prod"}
     errors = topo.alarms[PREFIX + "api-errors-warning"]
     assert [q.id for q in errors.queries] == ["calls", "errors", "error_rate"]
     assert errors.queries[2].expression == "IF(calls > 0, 100 * FILL(errors, 0) / calls, 0)"
@@ -147,11 +147,11 @@ def test_kinds_of_the_prod_plan():
         "band/anomaly": 1,
         "events/triggered-rules": 1,
         "math/ratio": 1,
-        "metric/missing-breaching": 1,
+        "metric/m-of-n": 1,
         "metric/percentile": 1,
     }
     assert kinds[PREFIX + "slo-burn-freshness-5m-info"] == "math/burn-rate"
-    assert kinds[PREFIX + "data-freshness-critical"] == "metric/missing-breaching"
+    assert kinds[PREFIX + "data-freshness-critical"] == "metric/m-of-n"
 
 
 def test_kinds_of_the_job_monitoring_example():

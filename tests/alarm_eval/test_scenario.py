@@ -93,7 +93,7 @@ def test_overrides_answer_what_if_the_threshold_were_different():
             {
                 "namespace": "Glue/ETL/prod",
                 "metric": "ApiLatencyMs",
-                "dimensions": {"JobName": "customer_import", "Environment": "prod"},
+                "dimensions": {"JobName": "glue-etl-prod-customer_import", "Environment": "prod"},
                 "step": "10s",
                 "values": "2500x100",
             }
@@ -114,9 +114,12 @@ def test_selecting_a_composite_brings_its_children_and_overrides_reach_the_band(
         topo,
         from_dict({"start": "2026-01-01T00:00:00Z", "duration": "5m", "alarms": ["*-slo-burn-freshness-critical"]}),
     )
-    assert result.alarms == sorted(
-        f"glue-etl-prod-customer_import-slo-burn-freshness-{w}"
-        for w in ("1h-info", "30m-info", "5m-info", "6h-info", "critical")
+    assert result.alarms == sorted(  # its children and its actions suppressor
+        [
+            f"glue-etl-prod-customer_import-slo-burn-freshness-{w}"
+            for w in ("1h-info", "30m-info", "5m-info", "6h-info", "critical")
+        ]
+        + ["glue-etl-prod-customer_import-data-freshness-critical"]
     )
     wider = run(
         topo,
@@ -151,7 +154,7 @@ def test_scenario_subscriptions_receive_what_their_policy_lets_through():
                 },
                 {"topic": "*-critical", "protocol": "email", "endpoint": "team@example.com"},
             ],
-            "events": [{"at": "10m", "glue_job_state": {"job": "customer_import", "state": "FAILED"}}],
+            "events": [{"at": "10m", "glue_job_state": {"job": "glue-etl-prod-customer_import", "state": "FAILED"}}],
             "expect": {
                 "notifications": [
                     {
