@@ -46,8 +46,14 @@ def renamed(body: str, old: str, new: str) -> str:
 MESSAGES = {
     "job-failure alarm": (alarm_body("sns_job_failure_alarm.json"), True),
     "data-freshness alarm": (alarm_body("sns_data_freshness_alarm.json"), True),
-    "DLQ depth alarm": (alarm_body("sns_dlq_depth_alarm.json"), True),
-    "DLQ age alarm": (renamed(alarm_body("sns_dlq_depth_alarm.json"), "-depth-warning", "-age-warning"), True),
+    # a DLQ incident reaches the Lambda once: at its critical alarm (the 6-hourly sweep works off the rest)
+    "DLQ depth alarm, critical": (renamed(alarm_body("sns_dlq_depth_alarm.json"), "-depth-warning", "-depth-critical"),
+                                  True),
+    "DLQ age alarm, critical": (renamed(alarm_body("sns_dlq_depth_alarm.json"), "-depth-warning", "-age-critical"),
+                                True),
+    "DLQ depth alarm, warning": (alarm_body("sns_dlq_depth_alarm.json"), False),
+    "DLQ age alarm, warning": (renamed(alarm_body("sns_dlq_depth_alarm.json"), "-depth-warning", "-age-warning"),
+                               False),
     "glue.error category alarm": (alarm_body("sns_glue_error_alarm.json", metric="glue.error.OUT_OF_MEMORY_ERROR"),
                                   True),
     "glue.error.ALL alarm": (alarm_body("sns_glue_error_alarm.json", metric="glue.error.ALL"), True),
