@@ -2,8 +2,9 @@
 # the weekly report and the daily health check. Code in lambda_src/, zips from `make lambdas`.
 
 locals {
-  zips      = { for name in ["remediation", "weekly_report", "health_check"] : name => "${var.lambda_build_dir}/${name}.zip" }
-  audit_arn = module.audit_trail.bucket_arn
+  zips                 = { for name in ["remediation", "weekly_report", "health_check"] : name => "${var.lambda_build_dir}/${name}.zip" }
+  audit_arn            = module.audit_trail.bucket_arn
+  data_quality_pattern = jsondecode(file("${path.module}/../../lambda_src/remediation/data_quality_event_pattern.json"))
   lambda_environment = {
     ENVIRONMENT                  = var.environment
     POWERTOOLS_METRICS_NAMESPACE = "Glue/ETL/${var.environment}/Operations"
@@ -67,8 +68,10 @@ module "remediation" {
   policy_statements = merge(local.use_environment_key, length(local.job_arns) == 0 ? {} : {
     RetryGlueJobs = { actions = ["glue:GetJobRun", "glue:GetJobRuns", "glue:GetTags", "glue:StartJobRun"], resources = local.job_arns }
     }, {
-    ClaimRemediations   = { actions = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], resources = ["${local.audit_arn}/${local.remediation_defaults.STATE_PREFIX}/*"] }
-    ArchiveDeadLetters  = { actions = ["s3:GetObject", "s3:PutObject"], resources = ["${local.audit_arn}/${local.remediation_defaults.DLQ_ARCHIVE_PREFIX}/*"] }
+    ClaimRemediations  = { actions = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], resources = ["${local.audit_arn}/${local.remediation_defaults.STATE_PREFIX}/*"] }
+    ArchiveDeadLetters = { actions = ["s3:GetObject", "s3:PutObject"], resources = ["${local.audit_arn}/${local.remediation_defaults.DLQ_ARCHIVE_PREFIX}/*"] }
+    # Glue Data Quality's results, in the audit trail beside the framework's own quality events
+    RecordDataQuality   = { actions = ["s3:PutObject"], resources = ["${local.audit_arn}/${local.remediation_defaults.AUDIT_PREFIX}/data_quality_events/*"] }
     Escalate            = { actions = ["sns:Publish"], resources = [for s in ["critical", "warning", "info"] : module.notifications.topic_arns[s]] }
     ReadDeadLetterQueue = { actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], resources = [module.dead_letter_queue.dlq_arn] }
     }, var.records_queue_consumed ? {
@@ -79,6 +82,13 @@ module "remediation" {
     dlq-sweep = { schedule_expression = "rate(6 hours)" }
     }, length(local.job_names) == 0 ? {} : {
     glue-failed = { event_pattern = jsonencode({ source = ["aws.glue"], "detail-type" = ["Glue Job State Change"], detail = { state = ["FAILED", "TIMEOUT", "ERROR"], jobName = local.job_names } }) }
+    # Glue Data Quality's results, whatever their state: of this environment's jobs, and where the environment
+    # owns the account's resources, of the Data Catalog's rulesets (which belong to no job, so to no environment)
+    dq-results = { event_pattern = var.owns_account_resources ? jsonencode(merge(local.data_quality_pattern, {
+      detail = { context = { "$or" = [{ jobName = local.job_names }, { contextType = ["GLUE_DATA_CATALOG"] }] } }
+      })) : jsonencode(merge(local.data_quality_pattern, {
+      detail = { context = { jobName = local.job_names } }
+    })) }
   })
   # only the alarms it acts on (lambda_src/remediation/subscription_filter.json), not every message
   sns_subscriptions = { for s in ["critical", "warning"] : s => {

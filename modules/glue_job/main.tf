@@ -339,16 +339,17 @@ data "aws_iam_policy_document" "role" {
       "${local.audit_arn}job_events/*/${local.job_name}__*",
       "${local.audit_arn}data_quality_events/*/${local.job_name}__*",
       "${local.audit_arn}_schemas/${local.job_name}.json",
+      "${local.audit_arn}_schemas/${local.job_name}.input.json",
       "${local.audit_arn}_dlq_unsent/${local.job_name}/*",
       "${local.audit_arn}_rejected_unstored/${local.job_name}/*",
     ]
   }
 
   statement {
-    sid       = "ReadOwnSchema" # the last known output schema (schema-change detection)
+    sid       = "ReadOwnSchema" # the last known output and input schemas (schema-change and input-drift detection)
     effect    = "Allow"
     actions   = ["s3:GetObject"]
-    resources = ["${local.audit_arn}_schemas/${local.job_name}.json"]
+    resources = ["${local.audit_arn}_schemas/${local.job_name}.json", "${local.audit_arn}_schemas/${local.job_name}.input.json"]
   }
 
   dynamic "statement" {
