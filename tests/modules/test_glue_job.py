@@ -169,6 +169,7 @@ def test_every_statement_has_a_reason_names_its_actions_and_scopes_its_resources
             f"{audit}/job_events/*/{JOB}__*",
             f"{audit}/data_quality_events/*/{JOB}__*",
             f"{audit}/_schemas/{JOB}.json",
+            f"{audit}/_schemas/{JOB}.input.json",
             f"{audit}/_dlq_unsent/{JOB}/*",
             f"{audit}/_rejected_unstored/{JOB}/*",
         ]
