@@ -4,7 +4,8 @@
 #                                  Insights), failed runs, recent failures, and the jobs' health alarms
 #   <name_prefix>-etl-metrics[-N]  the custom-metrics dashboard: per job success rate (metric math), duration
 #                                  average and p95, records, quality score and schema changes, validation pass rate,
-#                                  freshness, API latency and errors, DPU use (executors), stage durations; DLQ
+#                                  freshness, API latency and errors, DPU use (executors), Glue errors, out of memory, skewness and worker
+#                                  utilization (observability metrics), stage durations; DLQ
 #                                  depth and an alarm-status widget per page
 # The layout is computed on CloudWatch's 24-column grid (no two widgets overlap) and the jobs are split into
 # pages before any of CloudWatch's limits (var.dashboard_limits) is reached.
@@ -34,7 +35,8 @@ locals {
         metrics = concat(
           [for e in(w.expression == null ? [] : [w.expression]) : [{ expression = local.widget_expressions[e.id].expression, label = e.label, id = e.id }]],
           [for m in w.metrics : concat(
-            m.namespace == "glue" ? ["Glue", m.metric, "JobName", local.job_names[k], "JobRunId", "ALL", "Type", "gauge"] : [local.namespace, m.metric, "JobName", local.job_names[k], "Environment", var.environment],
+            # Glue's job metrics are Type gauge; its observability metrics name their Type and ObservabilityGroup
+            m.namespace == "glue" ? concat(["Glue", m.metric, "JobName", local.job_names[k], "JobRunId", "ALL"], flatten([for dk, dv in coalesce(try(m.dimensions, null), { Type = "gauge" }) : [dk, dv]])) : [local.namespace, m.metric, "JobName", local.job_names[k], "Environment", var.environment],
             [{ for attr, v in { stat = m.stat, label = m.label, yAxis = m.y_axis, id = m.id, visible = m.visible } : attr => v if v != null }],
           )],
           [for stage in(w.per_stage == null ? [] : local.jobs[k].stages) : [local.namespace, w.per_stage, "JobName", local.job_names[k], "Environment", var.environment, "Stage", stage, { label = stage }]],
@@ -159,7 +161,7 @@ locals {
       } if length(arns) > 0]) : merge(w, { x = (j % 2) * 12, y = 2 + floor(j / 2) * 6 })],
       flatten([for n, k in page : [for j, w in local.job_widgets[k] : merge(w, {
         x = (j % 3) * 8
-        y = 2 + ceil((length(local.dlq_widgets) + 1) / 2) * 6 + n * 18 + floor(j / 3) * 6
+        y = 2 + ceil((length(local.dlq_widgets) + 1) / 2) * 6 + n * ceil(local.job_widget_count / 3) * 6 + floor(j / 3) * 6
       })]]),
     )
   }) }

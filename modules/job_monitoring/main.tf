@@ -40,7 +40,14 @@ locals {
   # EventBridge rule names stop at 64 characters: a longer one keeps its start and gets a hash of the whole
   rule_names = { for k, j in local.jobs : k => (length("${var.name_prefix}-${k}-job-state") <= 64 ? "${var.name_prefix}-${k}-job-state" :
   "${substr("${var.name_prefix}-${k}", 0, 45)}-${substr(md5("${var.name_prefix}-${k}"), 0, 8)}-job-state") }
+  # the other rules of a job (Glue Data Quality results, completed runs, runs past notify_delay_after), named alike
+  notification_rule_names = { for x in flatten([for k, j in local.jobs : [for sfx in ["dq-results", "job-succeeded", "job-running-long"] : { key = "${k}/${sfx}", name = (
+    length("${var.name_prefix}-${k}-${sfx}") <= 64 ? "${var.name_prefix}-${k}-${sfx}" : "${substr("${var.name_prefix}-${k}", 0, 63 - 9 - length(sfx))}-${substr(md5("${var.name_prefix}-${k}"), 0, 8)}-${sfx}"
+  ) }]]) : x.key => x.name }
   job_dimensions = { for k, j in local.jobs : k => { JobName = local.job_names[k], Environment = var.environment } }
+  # a job's notify_success: on, unless the job runs more often than every 6 hours (4+ "completed" messages a day
+  # teach people to mute the info channel); set it per job to override
+  notify_success = { for k, j in local.jobs : k => coalesce(j.notify_success, j.schedule_interval_hours == null ? true : j.schedule_interval_hours >= 6) }
   runbook_pages  = { for k, j in local.jobs : k => coalesce(j.runbook_url, var.runbook_url) }
 
   # ---- effective settings: job override > `alarms` > alarm_period_seconds (periods only) > the catalog ------------
@@ -61,13 +68,19 @@ locals {
   }]]) : x.key => x }
 
   # ---- one entry per signal alarm: <job>/<signal>/<severity> (the state's instance keys since 0.1) --------------
-  signal_alarms = { for x in flatten([for key, st in local.settings : [for sev, t in st.thresholds : {
-    key      = "${st.job}/${local.alarm_signals[st.signal].name}/${sev}"
+  # a signal of source data_quality is one alarm per ruleset of the job (jobs[*].data_quality_rulesets), named
+  # <signal>-<ruleset>; the others one per severity
+  signal_alarms = { for x in flatten([for key, st in local.settings : [for pair in setproduct(keys(st.thresholds), (
+    local.alarm_signals[st.signal].source == "data_quality" ? local.jobs[st.job].data_quality_rulesets : [""]
+    )) : {
+    key      = "${st.job}/${local.alarm_signals[st.signal].name}${pair[1] == "" ? "" : "-${pair[1]}"}/${pair[0]}"
+    sig_name = "${local.alarm_signals[st.signal].name}${pair[1] == "" ? "" : "-${pair[1]}"}"
+    ruleset  = pair[1]
     job      = st.job
     input    = st.signal
     sig      = local.alarm_signals[st.signal]
-    severity = sev
-    t        = t
+    severity = pair[0]
+    t        = st.thresholds[pair[0]]
     st       = st
     # a signal with a baseline (duration: usual_duration_seconds) falls back to its anomaly band without one
     variant = { for field in ["kind", "comparison", "description"] : field => (
@@ -75,7 +88,7 @@ locals {
       local.alarm_signals[st.signal].without_baseline[field] : local.alarm_signals[st.signal][field]
     ) }
     # the threshold's hours in periods, within CloudWatch's evaluation range (the window of data_freshness)
-    window_periods = max(1, min(ceil(t * 3600 / st.period), floor((st.period >= 3600 ? 604800 : 86400) / st.period)))
+    window_periods = max(1, min(ceil(st.thresholds[pair[0]] * 3600 / st.period), floor((st.period >= 3600 ? 604800 : 86400) / st.period)))
   }] if st.enabled]) : x.key => x }
 
   # data_freshness keeps its last report in view for the threshold's hours: CloudWatch looks a third further back
@@ -87,9 +100,11 @@ locals {
   metric_alarm_specs = merge(
     { for key, a in local.signal_alarms : key => {
       job      = a.job
-      signal   = "${a.sig.name}-${a.severity}"
+      signal   = a.sig.suppressed_by == null ? "${a.sig_name}-${a.severity}" : "${a.sig_name}-metric-${a.severity}"
       severity = a.severity
-      name     = "${var.name_prefix}-${a.job}-${a.sig.name}-${a.severity}"
+      # a signal suppressed by another (signals.json suppressed_by) is a silent metric alarm and a composite that
+      # notifies (suppressed_composites, below): CloudWatch suppresses composites' actions only
+      name = a.sig.suppressed_by == null ? "${var.name_prefix}-${a.job}-${a.sig_name}-${a.severity}" : "${var.name_prefix}-${a.job}-${a.sig_name}-metric-${a.severity}"
       description = join("", [
         "${title(a.severity)}: ",
         templatestring(a.variant.description, {
@@ -103,10 +118,12 @@ locals {
           failure_states  = join(" or ", local.jobs[a.job].failure_states)
           rule            = local.rule_names[a.job]
           usual_duration  = coalesce(local.jobs[a.job].usual_duration_seconds, 0)
+          ruleset         = a.ruleset
         }),
+        a.sig.suppressed_by == null ? "" : ". No actions: the composite ${var.name_prefix}-${a.job}-${a.sig_name}-${a.severity} notifies for it, unless the job's ${local.alarm_signals[a.sig.suppressed_by].name} alarm notified the incident",
         ". Severity: ${a.severity}. Runbook: ${a.st.runbook}",
       ])
-      notify                   = true
+      notify                   = a.sig.suppressed_by == null
       notify_insufficient_data = a.sig.insufficient_data != null
       comparison_operator      = a.variant.comparison
       threshold                = a.variant.kind == "band" ? null : local.alarm_thresholds[key]
@@ -116,9 +133,13 @@ locals {
       datapoints_to_alarm = coalesce(a.st.datapoints_to_alarm, min(coalesce(a.sig.defaults.datapoints_to_alarm, local.evaluation_periods[key]), local.evaluation_periods[key]))
       treat_missing_data  = a.st.treat_missing_data
       metric = a.variant.kind != "static" ? null : {
-        namespace          = a.sig.source == "events" ? "AWS/Events" : local.namespace
-        metric_name        = a.sig.metric
-        dimensions         = a.sig.source == "events" ? { RuleName = local.rule_names[a.job] } : local.job_dimensions[a.job]
+        namespace   = lookup(local.source_namespaces, a.sig.source, local.namespace)
+        metric_name = a.sig.metric
+        dimensions = (
+          a.sig.source == "events" ? tomap({ RuleName = local.rule_names[a.job] }) :
+          a.sig.source == "glue" ? merge({ JobName = local.job_names[a.job], JobRunId = "ALL" }, a.sig.dimensions) :
+          a.sig.source == "data_quality" ? tomap({ JobName = local.job_names[a.job], EvaluationContext = a.ruleset }) : local.job_dimensions[a.job]
+        )
         statistic          = can(regex("^p[0-9]", a.sig.statistic)) ? null : a.sig.statistic
         extended_statistic = can(regex("^p[0-9]", a.sig.statistic)) ? a.sig.statistic : null
         period             = a.st.period
@@ -155,6 +176,33 @@ locals {
       expressions              = w.expressions
     } },
   )
+
+  # where a signal's metric is (signals.json source): Glue's observability metrics are in namespace Glue
+  # (JobName, JobRunId=ALL, Type, ObservabilityGroup), Glue Data Quality's in "Glue Data Quality" (JobName,
+  # EvaluationContext), EventBridge's in AWS/Events (RuleName); custom ones in local.namespace
+  source_namespaces = { events = "AWS/Events", glue = "Glue", data_quality = "Glue Data Quality" }
+
+  # ---- suppressed signals: the composite that notifies for the silent metric alarm -----------------------------
+  # ALARM(<metric alarm>), with the job's alarm of the signal it is suppressed by (its highest severity) as
+  # actions_suppressor: a failed run that job-failure paged does not page again as glue-errors or out-of-memory.
+  suppressed_composites = { for key, a in local.signal_alarms : key => {
+    job      = a.job
+    signal   = "${a.sig_name}-${a.severity}"
+    severity = a.severity
+    name     = "${var.name_prefix}-${a.job}-${a.sig_name}-${a.severity}"
+    child    = local.metric_alarm_specs[key].name
+    suppressor = try([for sev in local.severities : local.signal_alarms["${a.job}/${local.alarm_signals[a.sig.suppressed_by].name}/${sev}"]
+    if contains(keys(local.signal_alarms), "${a.job}/${local.alarm_signals[a.sig.suppressed_by].name}/${sev}")][0], null)
+    description = join("", [
+      "${title(a.severity)}: ",
+      templatestring(a.sig.description, {
+        job    = local.job_names[a.job], environment = var.environment, threshold = a.t, alarm_threshold = local.alarm_thresholds[key], severity = a.severity
+        period = a.st.period % 3600 == 0 ? "${a.st.period / 3600} h" : "${a.st.period} s", window = "", failure_states = join(" or ", local.jobs[a.job].failure_states)
+        rule   = local.rule_names[a.job], usual_duration = 0, ruleset = a.ruleset
+      }),
+      ". Severity: ${a.severity}. Runbook: ${a.st.runbook}",
+    ])
+  } if a.sig.suppressed_by != null }
 
   # The alarm's own threshold: the signal's threshold after its transform (signals.json threshold.transform)
   alarm_thresholds = { for key, a in local.signal_alarms : key => (
@@ -254,6 +302,8 @@ locals {
   severities_used = toset(flatten([
     [for key, a in local.metric_alarm_specs : a.severity if a.notify],
     [for key, c in local.slo_composites : c.severity],
+    [for key, c in local.suppressed_composites : c.severity],
+    [for key, r in local.notification_rules : r.severity],
   ]))
 
   # ---- failure events: a rule per job; its target is the topic of the job_failure alarm's top severity ----------
@@ -262,6 +312,54 @@ locals {
     severity = try([for s in local.severities : s if contains(keys(local.settings["${k}/job_failure"].thresholds), s)][0], "critical")
     runbook  = local.settings["${k}/job_failure"].runbook
   } if var.create && local.settings["${k}/job_failure"].enabled && length(local.settings["${k}/job_failure"].thresholds) > 0 }
+
+  # ---- notification rules: events that are a sentence on a topic, each per job and switchable ------------------
+  #   dq-results        Glue Data Quality "Data Quality Evaluation Results Available", state FAILED, of the job's
+  #                     evaluations (jobs[*].data_quality_rulesets non-empty, data_quality_rules on, sentences on)
+  #                     -> the topic of data_quality_rules' highest severity
+  #   job-succeeded     Glue Job State Change SUCCEEDED -> info (jobs[*].notify_success)
+  #   job-running-long  Glue Job Run Status (the run passed the job's notify_delay_after) -> warning
+  #                     (jobs[*].notify_running_long)
+  glue_state_paths = { job = "$.detail.jobName", state = "$.detail.state", run = "$.detail.jobRunId", message = "$.detail.message", time = "$.time", account = "$.account", region = "$.region" }
+  notification_rules = merge(
+    { for k, j in local.jobs : "${k}/dq-results" => {
+      job         = k
+      name        = local.notification_rule_names["${k}/dq-results"]
+      severity    = try([for s in local.severities : s if contains(keys(local.settings["${k}/data_quality_rules"].thresholds), s)][0], "warning")
+      description = "Glue Data Quality results of ${local.job_names[k]} with failed rules (job monitoring, ${var.environment})."
+      event_pattern = jsonencode({
+        source        = ["aws.glue-dataquality"]
+        "detail-type" = ["Data Quality Evaluation Results Available"]
+        detail        = { context = { contextType = ["GLUE_JOB"], jobName = [local.job_names[k]] }, state = ["FAILED"] }
+      })
+      input_paths = {
+        job    = "$.detail.context.jobName", context = "$.detail.context.evaluationContext", state = "$.detail.state", score = "$.detail.score"
+        failed = "$.detail.rulesFailed", passed = "$.detail.rulesSucceeded", result = "$.detail.resultID", time = "$.time", account = "$.account", region = "$.region"
+      }
+      input_template = "\"${upper(try([for s in local.severities : s if contains(keys(local.settings["${k}/data_quality_rules"].thresholds), s)][0], "warning"))}: Glue job <job> failed <failed> Glue Data Quality rules (<passed> passed, score <score>, evaluation context <context>, result <result>) at <time> (account <account>, <region>, environment ${var.environment}; rulesets watched: ${join(", ", j.data_quality_rulesets)}) -- Runbook: ${local.settings["${k}/data_quality_rules"].runbook}\""
+      } if var.failure_event_notifications && local.settings["${k}/data_quality_rules"].enabled && length(local.settings["${k}/data_quality_rules"].thresholds) > 0 && length(j.data_quality_rulesets) > 0
+    },
+    { for k, j in local.jobs : "${k}/job-succeeded" => {
+      job            = k
+      name           = local.notification_rule_names["${k}/job-succeeded"]
+      severity       = local.catalog.signals.job_succeeded.defaults.severity
+      description    = "Glue Job State Change of ${local.job_names[k]} to SUCCEEDED (job monitoring, ${var.environment})."
+      event_pattern  = jsonencode({ source = ["aws.glue"], "detail-type" = [local.catalog.signals.job_succeeded.defaults.detail_type], detail = { jobName = [local.job_names[k]], state = local.catalog.signals.job_succeeded.defaults.states } })
+      input_paths    = local.glue_state_paths
+      input_template = "\"INFO: ${templatestring(local.catalog.signals.job_succeeded.description, { environment = var.environment })} -- Runbook: ${local.runbook_pages[k]}#${local.catalog.signals.job_succeeded.name}\""
+    } if local.notify_success[k] },
+    { for k, j in local.jobs : "${k}/job-running-long" => {
+      job            = k
+      name           = local.notification_rule_names["${k}/job-running-long"]
+      severity       = local.catalog.signals.job_running_long.defaults.severity
+      description    = "Glue Job Run Status of ${local.job_names[k]}: a run past its notify_delay_after (job monitoring, ${var.environment})."
+      event_pattern  = jsonencode({ source = ["aws.glue"], "detail-type" = [local.catalog.signals.job_running_long.defaults.detail_type], detail = { jobName = [local.job_names[k]] } })
+      input_paths    = local.glue_state_paths
+      input_template = "\"WARNING: ${templatestring(local.catalog.signals.job_running_long.description, { environment = var.environment })} -- Runbook: ${local.runbook_pages[k]}#${local.catalog.signals.job_running_long.name}\""
+    } if j.notify_running_long },
+  )
+  notification_rules_by_job = { for key, r in local.notification_rules : r.job => key... }
+  suppressed_by_job         = { for key, c in local.suppressed_composites : c.job => key... }
 
   job_keys      = var.create ? toset(keys(local.jobs)) : toset([])
   alarms_by_job = { for key, a in local.metric_alarm_specs : a.job => key... }
@@ -279,7 +377,7 @@ module "job" {
 
   # the specs carry job and signal too (for the outputs); the typed input keeps what the alarm needs
   alarms = { for key in lookup(local.alarms_by_job, each.key, []) : key => local.metric_alarm_specs[key] }
-  slo_composites = { for key in lookup(local.slo_by_job, each.key, []) : key => {
+  slo_composites = merge({ for key in lookup(local.slo_by_job, each.key, []) : key => {
     name        = local.slo_composites[key].name
     description = local.slo_composites[key].description
     severity    = local.slo_composites[key].severity
@@ -296,7 +394,20 @@ module "job" {
     }
     # both windows of a pair must burn: the long one proves the budget is really going, the short one that it still is
     rule = join(" OR ", [for pair in local.slo_composites[key].pairs : "(${join(" AND ", [for w in pair : "ALARM(\"${local.alarm_arn_prefix}${local.metric_alarm_specs[w].name}\")"])})"])
-  } }
+    } }, { for key in lookup(local.suppressed_by_job, each.key, []) : "${key}/notify" => {
+    name        = local.suppressed_composites[key].name
+    description = local.suppressed_composites[key].description
+    severity    = local.suppressed_composites[key].severity
+    notify      = true
+    rule        = "ALARM(\"${local.alarm_arn_prefix}${local.suppressed_composites[key].child}\")"
+    # quiet while the suppressor is in ALARM; it waits for it one of its periods (the event and Glue's metric
+    # land in the same minute or so), and keeps quiet for two periods of its own after (its datapoint's period)
+    suppressor = local.suppressed_composites[key].suppressor == null ? null : {
+      alarm            = "${local.alarm_arn_prefix}${var.name_prefix}-${each.key}-${local.suppressed_composites[key].suppressor.sig.name}-${local.suppressed_composites[key].suppressor.severity}"
+      wait_period      = local.suppressed_composites[key].suppressor.st.period
+      extension_period = 2 * local.signal_alarms[key].st.period
+    }
+  } })
   health = { for k, h in local.health_alarms : k => {
     name        = h.name
     description = h.description
@@ -325,6 +436,15 @@ module "job" {
     # and subscribers get one readable sentence
     input_template = "\"${upper(r.severity)}: Glue job <job> ended in state <state> at <time> (run <run>, account <account>, <region>, environment ${var.environment}). Glue says: <message> -- Runbook: ${r.runbook}\""
   } if k == each.key }
+
+  notification_rules = { for key in lookup(local.notification_rules_by_job, each.key, []) : key => {
+    name           = local.notification_rules[key].name
+    description    = local.notification_rules[key].description
+    event_pattern  = local.notification_rules[key].event_pattern
+    severity       = local.notification_rules[key].severity
+    input_paths    = local.notification_rules[key].input_paths
+    input_template = local.notification_rules[key].input_template
+  } }
 
   alarm_topic_arns = var.alarm_topic_arns
   tag_alarms       = var.tag_alarms

@@ -4,6 +4,7 @@ locals {
   alarm_index = merge(
     { for k, a in local.metric_alarm_specs : "${a.job}/${a.signal}" => { instance = k, job = a.job, signal = a.signal, severity = a.severity, name = a.name, type = "metric", notifies = a.notify } },
     { for k, c in local.slo_composites : "${c.job}/${c.signal}" => { instance = k, job = c.job, signal = c.signal, severity = c.severity, name = c.name, type = "composite", notifies = true } },
+    { for k, c in local.suppressed_composites : "${c.job}/${c.signal}" => { instance = "${k}/notify", job = c.job, signal = c.signal, severity = c.severity, name = c.name, type = "composite", notifies = true } },
     { for k, h in local.health_alarms : "${k}/${h.signal}" => { instance = k, job = k, signal = h.signal, severity = h.severity, name = h.name, type = "composite", notifies = false } },
   )
 }
@@ -44,6 +45,11 @@ output "event_rule_names" {
 output "event_rule_arns" {
   description = "The EventBridge rule ARN of each job, by job key."
   value       = { for k, m in module.job : k => m.event_rule.arn if m.event_rule != null }
+}
+
+output "notification_rule_names" {
+  description = "The rules whose events are a sentence on a topic, by <job>/<rule>: dq-results (Glue Data Quality results with failed rules), job-succeeded (info), job-running-long (Glue Job Run Status, warning)."
+  value       = { for x in flatten([for k, m in module.job : [for key, r in m.notification_rules : { key = key, name = r.name }]]) : x.key => x.name }
 }
 
 output "dashboard_names" {

@@ -52,6 +52,12 @@ variable "jobs" {
                               (runs whose data is fresh); each set objective gets a multi-window burn-rate alert that
                               notifies slo.severity (its window alarms have no actions)
       dashboard               show the job on the dashboards
+      data_quality_rulesets   the evaluation contexts (EvaluateDataQuality publishing_options
+                              dataQualityEvaluationContext) of the job's Glue Data Quality rulesets: one
+                              data_quality_rules alarm each, and failed results as a sentence; [] = none
+      notify_success          a completed run (Glue Job State Change SUCCEEDED) tells the info topic; null = on,
+                              unless schedule_interval_hours is under 6 (more than 4 messages a day)
+      notify_running_long     a run past the job's notify_delay_after (Glue Job Run Status) tells the warning topic
   EOT
   type = map(object({
     glue_job_name           = optional(string)
@@ -62,6 +68,9 @@ variable "jobs" {
     runbook_url             = optional(string)
     health_severity         = optional(string, "warning")
     dashboard               = optional(bool, true)
+    data_quality_rulesets   = optional(list(string), [])
+    notify_success          = optional(bool)
+    notify_running_long     = optional(bool, true)
     alarms = optional(map(object({
       enabled             = optional(bool)
       thresholds          = optional(map(number))
@@ -116,6 +125,11 @@ variable "jobs" {
   validation {
     condition     = alltrue([for k, j in var.jobs : try(length(j.stages) <= 10 && alltrue([for s in j.stages : can(regex("^[A-Za-z0-9_-]{1,64}$", s))]), false)])
     error_message = "jobs.<job>.stages must be at most 10 names of 1-64 letters, digits, '_' or '-'; got ${join(", ", [for k, j in var.jobs : format("%s = %s", k, jsonencode(try(j.stages, null))) if !try(length(j.stages) <= 10 && alltrue([for s in j.stages : can(regex("^[A-Za-z0-9_-]{1,64}$", s))]), false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for k, j in var.jobs : try(length(j.data_quality_rulesets) <= 20 && length(distinct(j.data_quality_rulesets)) == length(j.data_quality_rulesets) && alltrue([for r in j.data_quality_rulesets : can(regex("^[A-Za-z0-9_.-]{1,100}$", r))]), false)])
+    error_message = "jobs.<job>.data_quality_rulesets must be at most 20 distinct evaluation contexts of 1-100 letters, digits, '_', '.' or '-' (each names an alarm); got ${join(", ", [for k, j in var.jobs : format("%s = %s", k, jsonencode(try(j.data_quality_rulesets, null))) if !try(length(j.data_quality_rulesets) <= 20 && length(distinct(j.data_quality_rulesets)) == length(j.data_quality_rulesets) && alltrue([for r in j.data_quality_rulesets : can(regex("^[A-Za-z0-9_.-]{1,100}$", r))]), false)])}."
   }
 
   validation {
@@ -180,6 +194,14 @@ variable "alarms" {
       volume_anomaly          RecordsProcessed anomaly band width (std deviations), > 0 { info = 2 }
       api_errors              percent of external API calls failing (>), 0-100         { warning = 5 }
       api_latency             ApiLatencyMs p95 in milliseconds (>), > 0                { warning = 2000 }
+      glue_errors             runs ending in a Glue error class (>=), whole >= 1       { warning = 1 }
+      out_of_memory           runs ending out of memory, driver or executor (>=)       { warning = 1 }
+      job_skewness            glue.driver.skewness.job (>), >= 0                       { info = 1 }
+      worker_utilization      glue.driver.workerUtilization average (<), 0-100 %       { info = 30 }
+      data_quality_rules      Glue Data Quality rules failed per ruleset (>=), >= 1    { warning = 1 }
+      schema_changes          SchemaChanges in a period (>), whole >= 0                { info = 0 }
+    glue_errors and out_of_memory stay quiet while the job's job_failure alarm is in ALARM (one notification per
+    incident); the observability ones need Glue 4.0+ and --enable-observability-metrics.
     evaluation_periods null = the signal's default (data_freshness: a window of the threshold's hours),
     datapoints_to_alarm null = the signal's default, else evaluation_periods. runbook_url is the full link.
   EOT

@@ -99,12 +99,14 @@ def _series(metric: str, values: str, **more) -> dict:
 @pytest.mark.plan
 def test_example_alarms_follow_the_policy_at_plan(examples_plan):
     doc = examples_plan.doc
-    assert count_alarms(doc, MODULE) == 36
+    assert count_alarms(doc, MODULE) == 59
     problems = _policy(doc, allow_unknown_actions=True)
     assert not problems, "\n".join(problems)
     silent = sorted(v["alarm_name"] for v in _alarms(doc).values() if SILENT in v["alarm_description"])
-    # the 8 SLO windows of customer_import and the 2 health roll-ups, nothing else
-    assert len(silent) == 10 and all("-slo-burn-" in n and n.endswith("-info") or "-health-" in n for n in silent)
+    # the 8 SLO windows of customer_import, the 2 health roll-ups and the 6 metric alarms of glue-errors and
+    # out-of-memory (their composites notify), nothing else
+    assert len(silent) == 16 and all("-slo-burn-" in n and n.endswith("-info") or "-health-" in n or "-metric-" in n
+                                     for n in silent)
 
 
 @pytest.mark.plan
@@ -116,6 +118,11 @@ def test_every_signal_of_the_catalog_is_built_as_the_catalog_says(examples_plan)
             continue
         for severity in sig["defaults"]["thresholds"]:
             name = f"{PREFIX}-customer_import-{sig['name']}-{severity}"
+            if sig["source"] == "data_quality":  # one alarm per ruleset
+                name = f"{PREFIX}-customer_import-{sig['name']}-customers_completeness-{severity}"
+            if sig["suppressed_by"]:  # a composite notifies for the silent metric alarm
+                assert alarms[name]["alarm_rule"].endswith(f'{sig["name"]}-metric-{severity}")'), name
+                name = f"{PREFIX}-customer_import-{sig['name']}-metric-{severity}"
             alarm = alarms[name]
             kind = sig["kind"]
             if kind == "static":
@@ -321,7 +328,7 @@ def _described(cw, names: list[str]) -> dict[str, dict]:
 def test_every_alarm_notifies_exactly_the_topic_of_its_severity(applied_examples, example):
     cw = applied_examples.client("cloudwatch")
     topics = example["topic_arns"]
-    assert len(example["alarms"]) == 36
+    assert len(example["alarms"]) == 59
     found = _described(cw, [a["name"] for a in example["alarms"].values()])
     assert set(found) == {a["name"] for a in example["alarms"].values()}
     for key, meta in example["alarms"].items():
@@ -340,7 +347,9 @@ def test_every_alarm_notifies_exactly_the_topic_of_its_severity(applied_examples
     silent = sorted(k for k, a in example["alarms"].items() if not a["notifies"])
     assert silent == sorted([*(f"customer_import/slo-burn-{s}-{w}-info" for s in ("success-rate", "freshness")
                                for w in ("1h", "5m", "6h", "30m")),
-                             "customer_import/health-warning", "orders_hourly/health-critical"])
+                             "customer_import/health-warning", "orders_hourly/health-critical",
+                             *(f"{j}/{s}-metric-warning" for j in ("customer_import", "orders_hourly", "adhoc_backfill")
+                               for s in ("glue-errors", "out-of-memory"))])
 
 
 def test_composites_name_their_children_by_arn(applied_examples, example):
@@ -385,6 +394,237 @@ def test_dashboards_are_stored_as_planned(applied_examples, example):
 def test_applied_state_passes_the_alarm_policy(applied_examples):
     root = applied_examples.root
     doc = json.loads(root.run("show", "-json").stdout)
-    assert count_alarms(doc, MODULE) == 36
+    assert count_alarms(doc, MODULE) == 59
     problems = _policy(doc)
     assert not problems, "\n".join(problems)
+
+
+# -- Glue-native signals, Glue Data Quality, schema changes, info notifications (issues 11 and 13) ---------------
+
+GLUE_ERROR_DIMS = {"JobName": "customer-import-ex", "JobRunId": "ALL", "Type": "count", "ObservabilityGroup": "error"}
+
+
+def _glue(metric: str, values: str, dims: dict | None = None, **more) -> dict:
+    """A series in namespace Glue with the dimensions Glue's observability metrics carry (docs/metrics.md)."""
+    return {"namespace": "Glue", "metric": metric, "dimensions": dims or GLUE_ERROR_DIMS, "values": values, **more}
+
+
+def _rules(doc: dict, kind: str) -> dict[str, dict]:
+    return {rc["change"]["after"]["name"]: rc["change"]["after"] for rc in doc["resource_changes"]
+            if rc["type"] == kind and rc["address"].startswith(MODULE) and "name" in (rc["change"]["after"] or {})}
+
+
+@pytest.mark.plan
+def test_glue_native_signals_read_what_glue_publishes(examples_plan):
+    alarms = {v["alarm_name"]: v for v in _alarms(examples_plan.doc).values()}
+    job = f"{PREFIX}-customer_import"
+    expected = {
+        "glue-errors-metric-warning": ("Glue", "glue.error.ALL", "Sum", {**GLUE_ERROR_DIMS}),
+        "out-of-memory-metric-warning": ("Glue", "glue.error.OUT_OF_MEMORY_ERROR", "Sum", {**GLUE_ERROR_DIMS}),
+        "job-skewness-info": ("Glue", "glue.driver.skewness.job", "Maximum",
+                              {**GLUE_ERROR_DIMS, "Type": "gauge", "ObservabilityGroup": "job_performance"}),
+        "worker-utilization-info": ("Glue", "glue.driver.workerUtilization", "Average",
+                                    {**GLUE_ERROR_DIMS, "Type": "gauge", "ObservabilityGroup": "resource_utilization"}),
+        "data-quality-rules-customers_completeness-warning": (
+            "Glue Data Quality", "glue.data.quality.rules.failed", "Sum",
+            {"JobName": "customer-import-ex", "EvaluationContext": "customers_completeness"}),
+        "data-quality-rules-customers_validity-warning": (
+            "Glue Data Quality", "glue.data.quality.rules.failed", "Sum",
+            {"JobName": "customer-import-ex", "EvaluationContext": "customers_validity"}),
+        "schema-changes-info": ("Glue/ETL/ex", "SchemaChanges", "Sum",
+                                {"JobName": "customer-import-ex", "Environment": "ex"}),
+    }
+    for suffix, (namespace, metric, stat, dims) in expected.items():
+        a = alarms[f"{job}-{suffix}"]
+        assert (a["namespace"], a["metric_name"], a["statistic"], a["dimensions"]) == (namespace, metric, stat, dims), \
+            suffix
+    assert alarms[f"{job}-worker-utilization-info"]["comparison_operator"] == "LessThanThreshold"
+    assert alarms[f"{job}-worker-utilization-info"]["threshold"] == 30
+    assert alarms[f"{job}-schema-changes-info"]["threshold"] == 0
+    # the suppressed signals: the metric alarm is silent, its composite notifies unless job-failure is in ALARM
+    for sig in ("glue-errors", "out-of-memory"):
+        assert SILENT in alarms[f"{job}-{sig}-metric-warning"]["alarm_description"]
+        composite = alarms[f"{job}-{sig}-warning"]
+        assert composite["alarm_rule"].startswith('ALARM("arn:aws:cloudwatch:')
+        assert composite["alarm_rule"].endswith(f':alarm:{job}-{sig}-metric-warning")')
+        suppressor = composite["actions_suppressor"][0]
+        assert suppressor["alarm"].endswith(f":alarm:{job}-job-failure-critical")
+        assert suppressor["wait_period"] == 300 and suppressor["extension_period"] == 600
+    # one alarm per ruleset; jobs without rulesets have none
+    assert not [n for n in alarms if "data-quality-rules" in n and "customer_import" not in n]
+
+
+@pytest.mark.plan
+def test_notification_rules_and_their_switches(examples_plan):
+    rules = _rules(examples_plan.doc, "aws_cloudwatch_event_rule")
+    targets = {rc["address"]: rc["change"]["after"] for rc in examples_plan.doc["resource_changes"]
+               if rc["type"] == "aws_cloudwatch_event_target" and rc["address"].startswith(MODULE)}
+    names = set(rules)
+    # notify_success: on for the daily and the on-demand job, off by default for the hourly one (< 6 h)
+    assert f"{PREFIX}-customer_import-job-succeeded" in names and f"{PREFIX}-adhoc_backfill-job-succeeded" in names
+    assert f"{PREFIX}-orders_hourly-job-succeeded" not in names
+    assert {f"{PREFIX}-{j}-job-running-long" for j in ("customer_import", "orders_hourly", "adhoc_backfill")} <= names
+    # a Glue Data Quality rule only for the job that lists rulesets
+    assert [n for n in names if n.endswith("-dq-results")] == [f"{PREFIX}-customer_import-dq-results"]
+    dq = json.loads(rules[f"{PREFIX}-customer_import-dq-results"]["event_pattern"])
+    assert dq == {"source": ["aws.glue-dataquality"], "detail-type": ["Data Quality Evaluation Results Available"],
+                  "detail": {"context": {"contextType": ["GLUE_JOB"], "jobName": ["customer-import-ex"]},
+                             "state": ["FAILED"]}}
+    ok = json.loads(rules[f"{PREFIX}-customer_import-job-succeeded"]["event_pattern"])
+    assert ok == {"source": ["aws.glue"], "detail-type": ["Glue Job State Change"],
+                  "detail": {"jobName": ["customer-import-ex"], "state": ["SUCCEEDED"]}}
+    late = json.loads(rules[f"{PREFIX}-orders_hourly-job-running-long"]["event_pattern"])
+    assert late == {"source": ["aws.glue"], "detail-type": ["Glue Job Run Status"],
+                    "detail": {"jobName": ["orders_hourly"]}}
+    by_rule = {t["rule"]: t for t in targets.values()}
+    assert by_rule[f"{PREFIX}-customer_import-dq-results"]["target_id"] == "notify-warning"
+    assert by_rule[f"{PREFIX}-customer_import-job-succeeded"]["target_id"] == "notify-info"
+    assert by_rule[f"{PREFIX}-orders_hourly-job-running-long"]["target_id"] == "notify-warning"
+    transformer = by_rule[f"{PREFIX}-customer_import-dq-results"]["input_transformer"][0]
+    assert transformer["input_paths"]["failed"] == "$.detail.rulesFailed"
+    assert transformer["input_paths"]["context"] == "$.detail.context.evaluationContext"
+    assert transformer["input_template"].startswith('"WARNING: Glue job <job> failed <failed> Glue Data Quality rules')
+    assert transformer["input_template"].endswith('#data-quality-rules"')
+    # the alerts example switches the completed-run message off (its end-to-end test sends SUCCEEDED)
+    alerts = [(rc["change"]["after"] or {}).get("name", "") for rc in examples_plan.doc["resource_changes"]
+              if rc["address"].startswith("module.job_monitoring__alerts.")
+              and rc["type"] == "aws_cloudwatch_event_rule"]
+    assert sorted(alerts) == ["ex-job-monitoring-alerts-orders-job-running-long",
+                              "ex-job-monitoring-alerts-orders-job-state"]
+
+
+@pytest.mark.plan
+def test_one_out_of_memory_run_notifies_once(examples_plan):
+    """A run that dies out of memory: the FAILED event (job-failure and its sentence), its log line (JobsFailed), and
+    Glue's observability metrics glue.error.ALL and glue.error.OUT_OF_MEMORY_ERROR, as Glue publishes them. The
+    job-failure alarm pages once, with the sentence; glue-errors and out-of-memory move to ALARM (their composites
+    too) but are suppressed by job-failure, so nothing else notifies, on any topic."""
+    result = _simulate(
+        examples_plan.doc, name="one OOM run", duration="4h", alarms=[f"{PREFIX}-customer_import-*"],
+        events=[{"at": "20m", "glue_job_state": {"job": "customer-import-ex", "state": "FAILED", "run_id": "jr_oom",
+                                                 "message": "Container killed by YARN for exceeding memory limits"}}],
+        series=[_series("JobsFailed", "1", start="20m"), _glue("glue.error.ALL", "1", start="20m"),
+                _glue("glue.error.OUT_OF_MEMORY_ERROR", "1", start="20m")],
+        expect={"transitions": [
+            {"alarm": f"{PREFIX}-customer_import-out-of-memory-metric-warning", "mode": "at_least",
+             "sequence": [{"from": "OK", "to": "ALARM"}]},
+            {"alarm": f"{PREFIX}-customer_import-out-of-memory-warning", "mode": "at_least",
+             "sequence": [{"to": "ALARM"}]},
+            {"alarm": f"{PREFIX}-customer_import-glue-errors-warning", "mode": "at_least",
+             "sequence": [{"to": "ALARM"}]},
+        ]},
+    )
+    alarms = [(n.origin.rsplit(":", 1)[-1], n.state) for n in result.notifications if n.state == "ALARM"]
+    assert alarms == [(f"{PREFIX}-customer_import-job-failure-critical", "ALARM")], alarms
+    sentences = [n for n in result.notifications if n.source == "eventbridge" and f":{PREFIX}-" in n.topic_arn]
+    assert len(sentences) == 1 and sentences[0].topic_arn.endswith(f"{PREFIX}-critical")
+    critical = [n for n in result.notifications if n.topic_arn.endswith(f"{PREFIX}-critical") and n.state != "OK"]
+    assert len(critical) == 2  # the job-failure ALARM and its sentence: one incident, one page
+
+
+@pytest.mark.plan
+def test_glue_error_classes_speak_when_job_failure_did_not(examples_plan):
+    """An out-of-memory run in a state the job does not count as a failure (no job-failure page): out-of-memory and
+    glue-errors notify the warning topic, once each."""
+    result = _simulate(
+        examples_plan.doc, name="OOM without a failure page", duration="2h", alarms=[f"{PREFIX}-customer_import-*"],
+        series=[_glue("glue.error.ALL", "1", start="20m"), _glue("glue.error.OUT_OF_MEMORY_ERROR", "1", start="20m")],
+    )
+    paged = sorted(n.origin.rsplit(":", 1)[-1] for n in result.notifications if n.state == "ALARM")
+    assert paged == [f"{PREFIX}-customer_import-glue-errors-warning", f"{PREFIX}-customer_import-out-of-memory-warning"]
+    assert all(n.topic_arn.endswith(f"{PREFIX}-warning") for n in result.notifications if n.state == "ALARM")
+
+
+@pytest.mark.plan
+@pytest.mark.parametrize("signal, series, fires", [
+    ("worker-utilization-info", _glue("glue.driver.workerUtilization", "12", {**GLUE_ERROR_DIMS, "Type": "gauge",
+                                      "ObservabilityGroup": "resource_utilization"}, start="20m"), True),
+    ("worker-utilization-info", _glue("glue.driver.workerUtilization", "85", {**GLUE_ERROR_DIMS, "Type": "gauge",
+                                      "ObservabilityGroup": "resource_utilization"}, start="20m"), False),
+    ("job-skewness-info", _glue("glue.driver.skewness.job", "3", {**GLUE_ERROR_DIMS, "Type": "gauge",
+                                "ObservabilityGroup": "job_performance"}, start="20m"), True),
+    ("job-skewness-info", _glue("glue.driver.skewness.job", "0", {**GLUE_ERROR_DIMS, "Type": "gauge",
+                                "ObservabilityGroup": "job_performance"}, start="20m"), False),
+    ("data-quality-rules-customers_validity-warning",
+     {"namespace": "Glue Data Quality", "metric": "glue.data.quality.rules.failed", "values": "2", "start": "20m",
+      "dimensions": {"JobName": "customer-import-ex", "EvaluationContext": "customers_validity"}}, True),
+    ("data-quality-rules-customers_validity-warning",
+     {"namespace": "Glue Data Quality", "metric": "glue.data.quality.rules.failed", "values": "0", "start": "20m",
+      "dimensions": {"JobName": "customer-import-ex", "EvaluationContext": "customers_validity"}}, False),
+    ("schema-changes-info", _series("SchemaChanges", "1", start="20m"), True),
+    ("schema-changes-info", _series("SchemaChanges", "0", start="20m"), False),
+])
+def test_each_new_signal_fires_on_its_metric_and_stays_quiet_otherwise(examples_plan, signal, series, fires):
+    name = f"{PREFIX}-customer_import-{signal}"
+    result = _simulate(examples_plan.doc, name=f"{signal} {'fires' if fires else 'quiet'}", duration="3h",
+                       alarms=[f"{PREFIX}-customer_import-*"], series=[series])
+    notified = [n for n in result.notifications if n.state == "ALARM"]
+    if fires:
+        assert [n.origin.rsplit(":", 1)[-1] for n in notified] == [name], notified
+        assert notified[0].topic_arn.endswith(f"{PREFIX}-{signal.rsplit('-', 1)[1]}")
+    else:
+        assert not notified, notified
+
+
+@pytest.mark.plan
+def test_a_failed_quality_evaluation_and_info_events_become_one_sentence_each(examples_plan):
+    """Glue Data Quality's "Data Quality Evaluation Results Available" (state FAILED) of the job -> one warning
+    sentence; a SUCCEEDED run -> one info sentence; a "Glue Job Run Status" -> one warning sentence. A passed
+    evaluation and another job's events notify nothing."""
+    dq = {"source": "aws.glue-dataquality", "detail-type": "Data Quality Evaluation Results Available",
+          "detail": {"context": {"contextType": "GLUE_JOB", "jobId": "jr_dq", "jobName": "customer-import-ex",
+                                 "evaluationContext": "customers_validity"},
+                     "resultID": "dqresult-1", "rulesetNames": ["customers_validity"], "state": "FAILED",
+                     "score": 0.5, "rulesSucceeded": 1, "rulesFailed": 1, "rulesSkipped": 0}}
+    passed = json.loads(json.dumps(dq))
+    passed["detail"].update(state="SUCCEEDED", score=1, rulesSucceeded=2, rulesFailed=0)
+    late = {"source": "aws.glue", "detail-type": "Glue Job Run Status",
+            "detail": {"jobName": "customer-import-ex", "severity": "INFO", "state": "RUNNING", "jobRunId": "jr_late",
+                       "notificationCondition": {"NotifyDelayAfter": 20},
+                       "message": "Job is taking more time than expected to complete."}}
+    result = _simulate(
+        examples_plan.doc, name="events", duration="1h", alarms=[f"{PREFIX}-customer_import-*"],
+        events=[{"at": "5m", "eventbridge": dq}, {"at": "6m", "eventbridge": passed},
+                {"at": "7m", "glue_job_state": {"job": "customer-import-ex", "state": "SUCCEEDED", "run_id": "jr_ok"}},
+                {"at": "8m", "glue_job_state": {"job": "orders_hourly", "state": "SUCCEEDED", "run_id": "jr_hourly"}},
+                {"at": "9m", "eventbridge": late}],
+    )
+    sentences = sorted((n.topic_arn.rsplit("-", 1)[-1], n.origin.rsplit("/", 1)[-1]) for n in result.notifications
+                       if n.source == "eventbridge" and f":{PREFIX}-" in n.topic_arn)
+    assert sentences == sorted([("warning", f"{PREFIX}-customer_import-dq-results"),
+                                ("info", f"{PREFIX}-customer_import-job-succeeded"),
+                                ("warning", f"{PREFIX}-customer_import-job-running-long")]), sentences
+
+
+def test_glue_native_alarms_read_the_datapoints_glue_publishes(applied_examples, example):
+    """The out-of-memory alarm as applied: its metric is where Glue puts it. The datapoint a failed OOM run makes
+    (namespace Glue, JobName, JobRunId=ALL, Type=count, ObservabilityGroup=error) is found by the alarm's own
+    metric, dimensions and statistic; its composite is suppressed by the job's job-failure alarm; the Glue Data
+    Quality rule matches the failed evaluations of the job and notifies the warning topic."""
+    cw = applied_examples.client("cloudwatch")
+    meta = example["alarms"]
+    metric = _described(cw, [meta["customer_import/out-of-memory-metric-warning"]["name"]])[
+        meta["customer_import/out-of-memory-metric-warning"]["name"]]
+    dims = [{"Name": k, "Value": v} for k, v in GLUE_ERROR_DIMS.items()]
+    assert (metric["Namespace"], metric["MetricName"]) == ("Glue", "glue.error.OUT_OF_MEMORY_ERROR")
+    assert sorted(metric["Dimensions"], key=lambda d: d["Name"]) == sorted(dims, key=lambda d: d["Name"])
+    assert not metric.get("AlarmActions")
+    cw.put_metric_data(Namespace="Glue", MetricData=[{"MetricName": "glue.error.OUT_OF_MEMORY_ERROR",
+                                                       "Dimensions": dims, "Value": 1, "Unit": "Count"}])
+    from datetime import UTC, datetime, timedelta
+    now = datetime.now(UTC)
+    found = cw.get_metric_statistics(Namespace=metric["Namespace"], MetricName=metric["MetricName"],
+                                     Dimensions=metric["Dimensions"], StartTime=now - timedelta(minutes=10),
+                                     EndTime=now + timedelta(minutes=1), Period=60, Statistics=[metric["Statistic"]])
+    assert sum(p["Sum"] for p in found["Datapoints"]) >= 1
+    composite = _described(cw, [meta["customer_import/out-of-memory-warning"]["name"]])[
+        meta["customer_import/out-of-memory-warning"]["name"]]
+    assert composite["AlarmActions"] == [example["topic_arns"]["warning"]]
+    assert composite["ActionsSuppressor"] == meta["customer_import/job-failure-critical"]["arn"]
+    events = applied_examples.client("events")
+    rule = f"{PREFIX}-customer_import-dq-results"
+    pattern = json.loads(events.describe_rule(Name=rule)["EventPattern"])
+    assert pattern["source"] == ["aws.glue-dataquality"] and pattern["detail"]["state"] == ["FAILED"]
+    target = events.list_targets_by_rule(Rule=rule)["Targets"][0]
+    assert target["Arn"] == example["topic_arns"]["warning"]
+    assert "<failed>" in target["InputTransformer"]["InputTemplate"]

@@ -60,6 +60,8 @@ module "job_monitoring" {
     orders = {
       glue_job_name           = "orders-ex"
       schedule_interval_hours = 24
+      # the end-to-end tests send a SUCCEEDED event and expect no message for it
+      notify_success = false
     }
   }
 }

@@ -36,6 +36,9 @@ module "job_monitoring" {
         success_rate_percent = 99
         freshness_percent    = 95
       }
+      # its Glue Data Quality rulesets (EvaluateDataQuality evaluation contexts): one alarm each, failed results
+      # as a sentence on the warning topic
+      data_quality_rulesets = ["customers_completeness", "customers_validity"]
     }
     # An hourly job: tighter freshness, stricter validation with a critical level, STOPPED counts as a failure,
     # and its health rollup pages.
@@ -44,6 +47,7 @@ module "job_monitoring" {
       failure_states          = ["FAILED", "TIMEOUT", "STOPPED"]
       health_severity         = "critical"
       runbook_url             = "https://wiki.example.com/runbooks/orders-hourly"
+      # runs hourly: no "completed" message by default (notify_success null = on only every 6 h or less often)
       alarms = {
         data_freshness          = { thresholds = { warning = 2, critical = 3 }, period_seconds = 600 }
         validation_failure_rate = { thresholds = { warning = 5, critical = 20 } }

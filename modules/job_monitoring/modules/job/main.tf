@@ -89,6 +89,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   }
 }
 
+# The composites that notify, with an optional actions_suppressor: the SLO burn-rate alerts, and the composite of
+# each signal suppressed by another (signals.json suppressed_by, keys <job>/<signal>/<severity>/notify).
 # Composite rules name their children by ARN (predictable, built by the parent); depends_on creates the
 # children first.
 resource "aws_cloudwatch_composite_alarm" "slo" {
@@ -129,4 +131,28 @@ resource "aws_cloudwatch_composite_alarm" "health" {
   tags = var.tag_alarms ? var.tags : null
 
   depends_on = [aws_cloudwatch_metric_alarm.this, aws_cloudwatch_composite_alarm.slo]
+}
+
+# Events that are a sentence on a topic (no alarm reads them): Glue Data Quality results with failed rules,
+# completed runs, runs past notify_delay_after.
+resource "aws_cloudwatch_event_rule" "notify" {
+  for_each = var.notification_rules
+
+  name          = each.value.name
+  description   = each.value.description
+  event_pattern = each.value.event_pattern
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "notify" {
+  for_each = { for k, r in var.notification_rules : k => r if contains(keys(var.alarm_topic_arns), r.severity) }
+
+  rule      = aws_cloudwatch_event_rule.notify[each.key].name
+  target_id = "notify-${each.value.severity}"
+  arn       = var.alarm_topic_arns[each.value.severity]
+
+  input_transformer {
+    input_paths    = each.value.input_paths
+    input_template = each.value.input_template
+  }
 }

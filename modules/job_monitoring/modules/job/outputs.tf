@@ -20,3 +20,8 @@ output "event_rule" {
   description = "Name and ARN of the job's failure rule (null when none)."
   value       = try({ name = one(values(aws_cloudwatch_event_rule.job_state)).name, arn = one(values(aws_cloudwatch_event_rule.job_state)).arn }, null)
 }
+
+output "notification_rules" {
+  description = "Name and ARN of the job's notification rules, by <job>/<rule>."
+  value       = { for k, r in aws_cloudwatch_event_rule.notify : k => { name = r.name, arn = r.arn } }
+}

@@ -47,7 +47,7 @@ variable "alarms" {
 }
 
 variable "slo_composites" {
-  description = "The job's SLO burn-rate composites by <job>/slo-burn-<slo>/<severity>, with their rules; they notify, unless their suppressor (an alarm ARN) is in ALARM."
+  description = "The job's composites that notify unless their suppressor (an alarm ARN) is in ALARM: the SLO burn-rate composites by <job>/slo-burn-<slo>/<severity>, and those of signals suppressed by another by <job>/<signal>/<severity>/notify, with their rules."
   type = map(object({
     name        = string
     description = string
@@ -106,4 +106,18 @@ variable "tags" {
   description = "Tags of the taggable resources."
   type        = map(string)
   nullable    = false
+}
+
+variable "notification_rules" {
+  description = "The job's rules whose events are a sentence on the topic of their severity (Glue Data Quality results, completed runs, runs past notify_delay_after), by <job>/<rule>."
+  type = map(object({
+    name           = string
+    description    = string
+    event_pattern  = string
+    severity       = string
+    input_paths    = map(string)
+    input_template = string
+  }))
+  default  = {}
+  nullable = false
 }
