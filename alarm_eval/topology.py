@@ -295,6 +295,12 @@ class _Resolver:
             return list(values or [])
         known = [v for v in (values or []) if v]
         last = re.split(r"[^A-Za-z0-9]+", name.lower())[-1]
+        # an alarm whose INSUFFICIENT_DATA goes to another severity says so in its description (job_monitoring's
+        # data-freshness: "INSUFFICIENT_DATA notifies the warning topic")
+        other = re.search(r"INSUFFICIENT_DATA notifies the (critical|warning|info) topic",
+                          str(r.values.get("alarm_description") or ""))
+        if key == "insufficient_data_actions" and other:
+            last = other.group(1)
         found = self._candidates({last}, r.address, name)
         if not found:
             self.topo.warnings.append(f"{name}: {key} unknown until apply and no topic of the plan ends in -{last}")

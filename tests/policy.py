@@ -99,6 +99,9 @@ def topic_severities_in(doc: dict) -> dict[str, str]:
 # What the description of an alarm without actions by design says (modules/job_monitoring: the health roll-up
 # and the SLO burn-rate windows, whose one notifying alarm is named in that description).
 SILENT = "No actions:"
+# ... and of a composite whose ALARM may be suppressed (modules/job_monitoring): it sends no OK, which would close
+# nothing on a topic that got no ALARM.
+NO_OK = "No OK actions:"
 
 
 def alarm_severity(values: dict) -> str | None:
@@ -149,6 +152,10 @@ def check_alarm_policy(doc: dict, topic_severities: dict[str, str] | None = None
                 continue
             actions = v.get(kind) or []
             sns = [a for a in actions if ":sns:" in a]
+            if kind == "ok_actions" and NO_OK in description:  # its ALARM may have been suppressed
+                if actions:
+                    problems.append(f"{where}: says '{NO_OK}' but has ok_actions {actions}")
+                continue
             if silent and actions:
                 problems.append(f"{where}: says '{SILENT}' but has {kind} {actions}")
             elif sev and not silent and not any(topic_severity(a) == sev for a in sns):

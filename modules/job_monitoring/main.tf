@@ -121,14 +121,17 @@ locals {
           ruleset         = a.ruleset
         }),
         a.sig.suppressed_by == null ? "" : ". No actions: the composite ${var.name_prefix}-${a.job}-${a.sig_name}-${a.severity} notifies for it, unless the job's ${local.alarm_signals[a.sig.suppressed_by].name} alarm notified the incident",
+        a.sig.insufficient_data == null ? "" : ". When ${a.sig.insufficient_data}, INSUFFICIENT_DATA notifies the ${coalesce(a.sig.insufficient_data_severity, a.severity)} topic",
+        local.announced_by_rule[key] ? ". No actions: the rule ${a.input == "job_failure" ? local.rule_names[a.job] : try(local.notification_rule_names["${a.job}/dq-results"], "")} sends each incident to the ${a.severity} topic as one sentence with its run and Glue's message" : "",
         ". Severity: ${a.severity}. Runbook: ${a.st.runbook}",
       ])
-      notify                   = a.sig.suppressed_by == null
-      notify_insufficient_data = a.sig.insufficient_data != null
-      comparison_operator      = a.variant.comparison
-      threshold                = a.variant.kind == "band" ? null : local.alarm_thresholds[key]
-      threshold_metric_id      = a.variant.kind == "band" ? "band" : null
-      evaluation_periods       = local.evaluation_periods[key]
+      notify                     = a.sig.suppressed_by == null && !local.announced_by_rule[key]
+      notify_insufficient_data   = a.sig.insufficient_data != null
+      insufficient_data_severity = coalesce(a.sig.insufficient_data_severity, a.severity)
+      comparison_operator        = a.variant.comparison
+      threshold                  = a.variant.kind == "band" ? null : local.alarm_thresholds[key]
+      threshold_metric_id        = a.variant.kind == "band" ? "band" : null
+      evaluation_periods         = local.evaluation_periods[key]
       # given: as given (validated); else the signal's default within evaluation_periods; else all of them
       datapoints_to_alarm = coalesce(a.st.datapoints_to_alarm, min(coalesce(a.sig.defaults.datapoints_to_alarm, local.evaluation_periods[key]), local.evaluation_periods[key]))
       treat_missing_data  = a.st.treat_missing_data
@@ -158,22 +161,23 @@ locals {
       )
     } },
     { for key, w in local.slo_windows : key => {
-      job                      = w.job
-      signal                   = "${w.signal}-info"
-      severity                 = "info"
-      name                     = "${var.name_prefix}-${w.job}-${w.signal}-info"
-      description              = "Info: ${w.what} burns the error budget of its ${w.objective}% objective at ${w.burn_rate}x or more over ${w.label}. One window of the multi-window burn-rate alert ${var.name_prefix}-${w.job}-${w.slo}-${local.jobs[w.job].slo.severity}, which notifies when both windows of a pair burn. No actions: only that alert notifies. Severity: info. Runbook: ${w.runbook}"
-      notify                   = false
-      notify_insufficient_data = false
-      comparison_operator      = "GreaterThanOrEqualToThreshold"
-      threshold                = w.burn_rate
-      threshold_metric_id      = null
-      evaluation_periods       = 1
-      datapoints_to_alarm      = 1
-      treat_missing_data       = "notBreaching"
-      metric                   = null
-      metric_queries           = w.metric_queries
-      expressions              = w.expressions
+      job                        = w.job
+      signal                     = "${w.signal}-info"
+      severity                   = "info"
+      name                       = "${var.name_prefix}-${w.job}-${w.signal}-info"
+      description                = "Info: ${w.what} burns the error budget of its ${w.objective}% objective at ${w.burn_rate}x or more over ${w.label}. One window of the multi-window burn-rate alert ${var.name_prefix}-${w.job}-${w.slo}-${local.jobs[w.job].slo.severity}, which notifies when both windows of a pair burn. No actions: only that alert notifies. Severity: info. Runbook: ${w.runbook}"
+      notify                     = false
+      notify_insufficient_data   = false
+      insufficient_data_severity = "info"
+      comparison_operator        = "GreaterThanOrEqualToThreshold"
+      threshold                  = w.burn_rate
+      threshold_metric_id        = null
+      evaluation_periods         = 1
+      datapoints_to_alarm        = 1
+      treat_missing_data         = "notBreaching"
+      metric                     = null
+      metric_queries             = w.metric_queries
+      expressions                = w.expressions
     } },
   )
 
@@ -200,9 +204,14 @@ locals {
         period = a.st.period % 3600 == 0 ? "${a.st.period / 3600} h" : "${a.st.period} s", window = "", failure_states = join(" or ", local.jobs[a.job].failure_states)
         rule   = local.rule_names[a.job], usual_duration = 0, ruleset = a.ruleset
       }),
+      ". No OK actions: its ALARM may have been suppressed, and an OK would close nothing",
       ". Severity: ${a.severity}. Runbook: ${a.st.runbook}",
     ])
   } if a.sig.suppressed_by != null }
+
+  # One incident, one notification: a signal whose own EventBridge rule sends the incident as a sentence (the run
+  # id and Glue's message, which an alarm cannot carry) keeps its alarm for the roll-ups and dashboards, silent.
+  announced_by_rule = { for key, a in local.signal_alarms : key => a.sig.announced_by_rule && var.failure_event_notifications }
 
   # The alarm's own threshold: the signal's threshold after its transform (signals.json threshold.transform)
   alarm_thresholds = { for key, a in local.signal_alarms : key => (
@@ -275,6 +284,7 @@ locals {
           p.short_window_seconds % 3600 == 0 ? "${p.short_window_seconds / 3600} h" : "${p.short_window_seconds / 60} min",
         ])])
       }),
+      ". No OK actions: its ALARM may have been suppressed, and an OK would close nothing",
       ". Severity: ${j.slo.severity}. Runbook: ${local.runbook_pages[k]}#${local.slo_signals[slo].name}",
     ])
   } if(slo == "success-rate" ? j.slo.success_rate_percent != null : j.slo.freshness_percent != null)]]) : x.key => x }
@@ -301,6 +311,7 @@ locals {
   # ---- severities the configuration notifies (each needs a topic; validated on alarm_topic_arns) ---------------
   severities_used = toset(flatten([
     [for key, a in local.metric_alarm_specs : a.severity if a.notify],
+    [for key, a in local.metric_alarm_specs : a.insufficient_data_severity if a.notify && a.notify_insufficient_data],
     [for key, c in local.slo_composites : c.severity],
     [for key, c in local.suppressed_composites : c.severity],
     [for key, r in local.notification_rules : r.severity],

@@ -50,7 +50,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   # a topic only where the alarm notifies and the topic exists (a missing one: the validation of alarm_topic_arns)
   alarm_actions             = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
   ok_actions                = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
-  insufficient_data_actions = each.value.notify && each.value.notify_insufficient_data ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  insufficient_data_actions = each.value.notify && each.value.notify_insufficient_data ? compact([lookup(var.alarm_topic_arns, each.value.insufficient_data_severity, "")]) : []
 
   dynamic "metric_query" {
     for_each = each.value.metric_queries
@@ -101,7 +101,9 @@ resource "aws_cloudwatch_composite_alarm" "slo" {
   alarm_rule        = each.value.rule
   actions_enabled   = true
   alarm_actions     = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
-  ok_actions        = each.value.notify ? compact([lookup(var.alarm_topic_arns, each.value.severity, "")]) : []
+  # no OK: its ALARM may have been suppressed (the incident was notified by the suppressor), and an OK on a topic
+  # that got no ALARM closes nothing (the description says so)
+  ok_actions = []
 
   dynamic "actions_suppressor" {
     for_each = each.value.suppressor == null ? [] : [each.value.suppressor]

@@ -11,12 +11,14 @@ variable "alarms" {
     severity                 = string
     notify                   = bool
     notify_insufficient_data = bool
-    comparison_operator      = string
-    threshold                = optional(number)
-    threshold_metric_id      = optional(string)
-    evaluation_periods       = number
-    datapoints_to_alarm      = number
-    treat_missing_data       = string
+    # the topic of an INSUFFICIENT_DATA notification: the alarm's severity, or lower (a job that stopped reporting)
+    insufficient_data_severity = string
+    comparison_operator        = string
+    threshold                  = optional(number)
+    threshold_metric_id        = optional(string)
+    evaluation_periods         = number
+    datapoints_to_alarm        = number
+    treat_missing_data         = string
     metric = optional(object({
       namespace          = string
       metric_name        = string
