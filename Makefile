@@ -6,7 +6,7 @@ ENV ?= dev
 TARGET ?= emulator
 PYTEST_ARGS ?=
 
-.PHONY: help setup lambdas glue-package demo job test emulator-up emulator-down emulator-status plan apply destroy output cost doctor fmt lint bench clean alarm-test
+.PHONY: help setup lambdas glue-package demo job spark-history test emulator-up emulator-down emulator-status plan apply destroy output cost doctor fmt lint bench clean alarm-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+( [a-z-]+)*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -38,9 +38,12 @@ emulator-status: ## what runs, since when, and which environments it holds
 plan apply destroy output: lambdas glue-package ## ENV=dev|staging|prod on the emulator; TARGET=aws for real AWS (asks first)
 	@$(PY) -m harness $@ --env $(ENV) --target $(TARGET)
 
-job: setup ## run the example Glue job (customer_import) on the emulator with 5,000 generated rows
-	@$(PY) -m harness.local_job --environment dev --generate_sample 5000 \
+job: setup ## run the example Glue job (customer_import) on the emulator with 5,000 generated rows (SPARK_UI=1: the Spark UI on, event logs in build/spark-events)
+	@$(if $(SPARK_UI),GLUE_JOBS_SPARK_EVENT_LOGS=build/spark-events) $(PY) -m harness.local_job --environment dev --generate_sample 5000 \
 		--input_path build/demo/customers_raw --output_path build/demo/customers_silver
+
+spark-history: setup ## a Spark history server on http://localhost:18080 over build/spark-events (the runs of make job SPARK_UI=1)
+	@$(PY) -m tools.spark_history build/spark-events
 
 cost: lambdas glue-package ## monthly CloudWatch cost of the monitoring of each environment, from its plan (tools/prices.json)
 	@for env in dev staging prod; do $(PY) -m harness plan-json --env $$env --out build/plans/$$env.json >/dev/null || exit 1; done

@@ -7,6 +7,7 @@ and only when it can be found; jobs are written against DataFrames and never imp
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,18 +33,30 @@ class Runtime:
             self.glue_job.commit()
 
 
+# Set to a folder, the local session keeps its Spark UI on (http://localhost:4040 while the job runs) and writes
+# the Spark event logs there, which a Spark history server shows afterwards: what Glue does with
+# --enable-spark-ui and --spark-event-logs-path (modules/glue_job spark_ui_event_logs_uri). `make job SPARK_UI=1`.
+SPARK_UI_ENV = "GLUE_JOBS_SPARK_EVENT_LOGS"
+
+
 def local_spark_session(
     app_name: str = "glue_jobs",
     *,
     cores: int = 2,
     shuffle_partitions: int = 4,
     extra_conf: dict[str, str] | None = None,
+    event_log_dir: str | None = None,
 ) -> SparkSession:
-    """A small local session shaped like Glue 5 (Spark 3.5, UTC, AQE), without the UI."""
+    """A small local session shaped like Glue 5 (Spark 3.5, UTC, AQE); with ``event_log_dir``, its Spark UI on and
+    its event logs written there (for a history server), else without the UI."""
+    ui = {"spark.ui.enabled": "false"}
+    if event_log_dir:
+        os.makedirs(event_log_dir, exist_ok=True)
+        ui = {"spark.ui.enabled": "true", "spark.eventLog.enabled": "true",
+              "spark.eventLog.dir": os.path.abspath(event_log_dir)}
     builder = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
-        .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
@@ -51,7 +64,7 @@ def local_spark_session(
         .config("spark.driver.memory", "2g")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
     )
-    for key, value in (extra_conf or {}).items():
+    for key, value in {**ui, **(extra_conf or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
@@ -74,4 +87,4 @@ def build_runtime(job_name: str, args: dict[str, str], spark: SparkSession | Non
         return Runtime(spark=spark)
     if running_in_glue():
         return glue_runtime(job_name, args)
-    return Runtime(spark=local_spark_session(job_name))
+    return Runtime(spark=local_spark_session(job_name, event_log_dir=os.environ.get(SPARK_UI_ENV) or None))
