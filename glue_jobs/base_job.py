@@ -39,6 +39,7 @@ from glue_jobs.results import JobResult, LoadResult
 from glue_jobs.run import JobRun
 from glue_jobs.runtime import running_in_glue
 from glue_jobs.stage_tracker import Stage
+from glue_jobs.tracing import trace_aws_calls
 
 T = TypeVar("T")
 
@@ -159,8 +160,9 @@ class BaseJob(ABC):
         return get_logger()
 
     def client(self, service: str) -> Any:
-        """A boto3 client for ``service`` (one per service, shared with the run's I/O threads)."""
-        return self._clients(service)
+        """A boto3 client for ``service`` (one per service, shared with the run's I/O threads); its calls are
+        ``aws`` subsegments of the running job's trace."""
+        return trace_aws_calls(self._clients(service), lambda: self._run.tracer if self._run else None)
 
     @contextmanager
     def step(self, name: str) -> Iterator[Stage]:

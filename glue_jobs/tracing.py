@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -141,6 +142,7 @@ class Tracer:
         self._log = log
         self._stack: list[Span] = [self.root]
         self._closed: list[Span] = []
+        self._lock = threading.Lock()  # the I/O threads close AWS-call spans while the driver flushes
         self.calls = 0
         self.sent = 0
         self.failed = 0
@@ -173,8 +175,27 @@ class Tracer:
             self._stack.pop()
         elif span in self._stack:
             self._stack.remove(span)
-        self._closed.append(span)
-        self.spans.append(span)
+        self._record(span)
+
+    def _record(self, span: Span) -> None:
+        with self._lock:
+            self._closed.append(span)
+            self.spans.append(span)
+
+    def open_call(self, service: str, operation: str) -> Span:
+        """An ``aws`` subsegment of the root for one AWS SDK call, which never becomes the current span (the
+        calls come from the I/O threads too): what the X-Ray SDK records for a patched client."""
+        return Span(name=service, trace_id=self.trace_id, parent_id=self.root.id, namespace="aws",
+                    annotations={"operation": operation})
+
+    def close_call(self, span: Span, status: int | None = None, error: str | None = None) -> None:
+        span.close()
+        if status is not None:
+            span.metadata["http_status"] = status
+        if error:
+            span.error = True
+            span.metadata["error_code"] = error
+        self._record(span)
 
     @contextmanager
     def subsegment(
@@ -194,8 +215,7 @@ class Tracer:
             self.end(self._stack[-1])
         if self.root.end_time is None:
             self.root.close(exc)
-            self._closed.append(self.root)
-            self.spans.append(self.root)
+            self._record(self.root)
         self.flush(submit)
 
     def flush(self, submit: Submit | None = None) -> None:
@@ -204,9 +224,10 @@ class Tracer:
         The spans are taken here, on the calling thread; with ``submit`` the calls run wherever it sends
         them (the job's I/O threads), so a phase end does not wait for X-Ray.
         """
-        if not self._closed:
+        with self._lock:
+            spans, self._closed = self._closed, []
+        if not spans:
             return
-        spans, self._closed = self._closed, []
         if not self.enabled:
             return
         docs = [_fit(json.dumps(s.document(), default=str)) for s in spans]
@@ -255,6 +276,40 @@ def _fit(doc: str) -> str:
         for exc in data["cause"].get("exceptions", []):
             exc["stack"] = exc.get("stack", [])[:5]
     return json.dumps(data)
+
+
+# The X-Ray service names of the SDK's clients the framework uses (its own X-Ray calls are not traced).
+AWS_SERVICES = {"s3": "S3", "sqs": "SQS", "cloudwatch": "CloudWatch", "logs": "CloudWatch Logs",
+                "secretsmanager": "Secrets Manager", "glue": "Glue"}
+
+
+def trace_aws_calls(client: Any, current_tracer: Callable[[], Tracer | None]) -> Any:
+    """Record every call of a boto3 ``client`` as an ``aws`` subsegment of the current run's trace (botocore's
+    before-call and after-call events: what the X-Ray SDK's patching does, without the SDK, which needs a
+    daemon Glue does not run). Registered once per client; ``current_tracer`` is looked up at each call."""
+    service = client.meta.service_model.service_name
+    if service == "xray":
+        return client
+    name = AWS_SERVICES.get(service, service)
+
+    def before(model: Any, context: dict[str, Any], **_: Any) -> None:
+        tracer = current_tracer()
+        if tracer is not None and tracer.enabled:
+            context["glue_jobs_trace"] = (tracer, tracer.open_call(name, model.name))
+
+    def after(context: dict[str, Any], http_response: Any = None, parsed: Any = None, **_: Any) -> None:
+        found = context.pop("glue_jobs_trace", None)
+        if found:
+            tracer, span = found
+            error = (parsed or {}).get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+            tracer.close_call(span, getattr(http_response, "status_code", None), error)
+
+    events = client.meta.events
+    events.register(f"before-call.{client.meta.service_model.service_id.hyphenize()}", before,
+                    unique_id="glue_jobs.trace.before")
+    events.register(f"after-call.{client.meta.service_model.service_id.hyphenize()}", after,
+                    unique_id="glue_jobs.trace.after")
+    return client
 
 
 def xray_sender(get_client: Callable[[], Any]) -> Sender:

@@ -1,6 +1,6 @@
-"""The last signals of a run, concurrently on the I/O threads: one PutMetricData; the DLQ then the trace
-(the root segment and the DLQ subsegment in one call); the ``job_completed`` audit event. Then wait for
-everything the run submitted."""
+"""The last signals of a run, concurrently on the I/O threads: one PutMetricData, the DLQ, the ``job_completed``
+audit event; then, once everything the run submitted is done, the trace (the root segment with the subsegments
+of those sends, each AWS call an ``aws`` subsegment)."""
 
 from __future__ import annotations
 
@@ -21,14 +21,9 @@ def final_sends(
     audit_event: Callable[[], Any] | None,
 ) -> None:
     io.submit("metrics", metrics.flush)
-
-    def dlq_then_trace() -> None:
-        try:
-            send_rejected()
-        finally:
-            tracer.finish(error)
-
-    io.submit("dlq_and_trace", dlq_then_trace)
+    io.submit("dead_letter_queue", send_rejected)
     if audit_event is not None:
         io.submit("audit", audit_event)
     io.drain()
+    # last, so that the trace holds these sends too (each AWS call is an `aws` subsegment of the run)
+    tracer.finish(error)

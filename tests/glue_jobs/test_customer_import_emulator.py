@@ -244,6 +244,10 @@ def test_trace_reaches_xray_with_a_subsegment_per_phase_and_step(aws, success):
     api = docs["country_directory"]
     assert api["namespace"] == "remote" and api["parent_id"] == docs["api_enrichment"]["id"]
     assert docs["dead_letter_queue"]["parent_id"] == root["id"]
+    # every AWS call of the run is an `aws` subsegment of the run, with its operation (what the X-Ray SDK records)
+    calls = {(d["name"], d["annotations"]["operation"]) for d in aws.trace_documents(result.trace_id)
+             if d.get("namespace") == "aws" and "operation" in d.get("annotations", {})}
+    assert {("S3", "PutObject"), ("CloudWatch", "PutMetricData"), ("SQS", "SendMessageBatch")} <= calls, calls
     assert all(d["trace_id"] == result.trace_id for d in docs.values())
     assert not any(d.get("fault") for d in docs.values())
     assert result.trace_calls == 4, "one batched PutTraceSegments per phase end, plus the root at the end"
