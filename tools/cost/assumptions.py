@@ -30,9 +30,11 @@ class Assumptions:
                               "per Lambda invocation")
     lambda_seconds: dict = _a(None, "--lambda-seconds", "seconds per invocation, by Lambda package "
                               "(remediation=5, weekly_report=60, health_check=10; others 10); PKG=S sets one")
-    notifications_per_failure: float = _a(5.0, "--notifications-per-failure", "SNS notifications a failed run "
-                                          "causes (the job-state rule's message, job-failure ALARM and OK, "
-                                          "the composite health ALARM and OK)")
+    notifications_per_failure: float = _a(1.0, "--notifications-per-failure", "SNS notifications a failed run "
+                                          "causes (the job-state rule's sentence, the one notification of a "
+                                          "failed run: the job-failure alarm and the health roll-up have no "
+                                          "actions, and job-failure suppresses the glue-errors, out-of-memory "
+                                          "and SLO composites)")
     unhealthy_days_per_month: float = _a(1.0, "--unhealthy-days", "days a month the health check finds "
                                          "something and publishes to the warning topic")
     traces_per_run: float = _a(1.0, "--traces-per-run", "X-Ray traces a run records (one trace id a run)")

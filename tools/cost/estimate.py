@@ -675,6 +675,15 @@ def estimate_environment(env: str, doc: dict, prices: Prices, a: Assumptions,
             b.add("SNS", "publishes (alarm and rule notifications)", job,
                   a.failures_per_month * a.notifications_per_failure, "publishes", "sns.publish",
                   f"assumptions: {a.failures_per_month:g} failures x {a.notifications_per_failure:g} notifications")
+        # job_monitoring's job-succeeded rule sends each completed run's sentence to the info topic (notify_success)
+        succeeded = {own(r) for r in types.get("aws_cloudwatch_event_rule", [])
+                     if (r.key or "").endswith("/job-succeeded")}
+        for job in jobs:
+            if job in succeeded:
+                b.add("SNS", "publishes (completed-run sentences)", job,
+                      max(0.0, runs_month[job] - a.failures_per_month), "publishes", "sns.publish",
+                      "plan: the job-succeeded rule (notify_success) sends every completed run to the info topic: runs "
+                      "less failures", 1)
         b.add("SNS", "publishes (weekly report, health alerts)", SHARED, weekly_pub + a.unhealthy_days_per_month,
               "publishes", "sns.publish", f"plan: weekly schedule; assumption {a.unhealthy_days_per_month:g} "
               "unhealthy days (--unhealthy-days)", len(topics))

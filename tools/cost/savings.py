@@ -15,7 +15,6 @@ from tools.cost.plan import SHARED
 from tools.cost.prices import Prices
 
 SLO_WINDOW = re.compile(r"^(?P<job>[^/]+)/slo-burn-(?P<slo>success-rate|freshness)-(?P<w>\d+[hm])/")
-SLO_COMPOSITE = re.compile(r"^(?P<job>[^/]+)/slo-burn-(?P<slo>success-rate|freshness)/")
 
 
 @dataclass
@@ -59,16 +58,14 @@ def slo_single_window(est: EnvEstimate, a: Assumptions, ctx: dict) -> list[Line]
         m = SLO_WINDOW.match(alarm["key"] or "")
         if m and a.runs(m["job"]) <= 4:
             windows[(m["job"], m["slo"])].append(alarm["alarm_metrics"])
-    composites = [c for c in est.facts.get("composites", []) if c["kind"] == "slo"
-                  and (m := SLO_COMPOSITE.match(c["key"] or "")) and (m["job"], m["slo"]) in windows]
     if not windows:
         return None
     lines = copy_lines(est.lines)
     for (job, _slo), metrics in windows.items():
         # the windows' alarm metrics go, one alarm on the same metrics (one window, a day or the run interval) stays
         _take(lines, "CloudWatch alarms", "metric-math alarms", job, sum(metrics) - max(metrics))
-    for c in composites:
-        _take(lines, "CloudWatch alarms", "composite alarms", c["owner"], 1)
+    # the composite of each objective stays: it alone can wait for job-failure or data-freshness
+    # (actions_suppressor), so the incident they announced does not notify again (one notification per incident)
     return lines
 
 
@@ -164,16 +161,19 @@ CHANGES = [
            "environment's services (less separation between the alert, log, audit and Lambda keys)",
            "yes: notifications, log_groups, audit_trail, lambda_function take the environment's key ARN "
            "(the interface work in progress)", one_kms_key),
-    Change("slo-single-window", "SLO burn rate: one alarm per objective over a day instead of 4 windows "
-           "(5 min to 6 h) and a composite, for jobs that run every 6 h or less often",
-           "none for such jobs: each window sees at most one run, so the pairs page on the same failed or stale run "
-           "that job-failure and data-freshness page on; the daily alarm keeps the error-budget ratio. Keep the "
-           "windows for jobs that run several times an hour",
-           "yes: job_monitoring (burn_rate_windows by schedule_interval_hours, or one window)", slo_single_window),
-    Change("health-composite", "Job health: an alarm-status widget of the job's alarms instead of the composite",
-           "none of the signals: the duplicate warning notification and the single roll-up state go; every child "
-           "alarm still notifies its own severity, and the dashboards list the children (alarm widgets are free)",
-           "yes: job_monitoring (health composite optional, dashboards' alarm widget lists the children)",
+    Change("slo-single-window", "SLO burn rate: one metric-math alarm per objective over a day instead of 4 "
+           "window alarms (5 min, 30 min, 1 h, 6 h), for jobs that run every 6 h or less often; the objective's "
+           "composite stays (with job-failure or data-freshness as its actions suppressor)",
+           "none for such jobs: each window sees at most one run, so the pairs burn on the same failed or stale run "
+           "that job-failure and data-freshness announce (and suppress); the day alarm keeps the error-budget ratio "
+           "over the runs of a day. Keep the pairs for jobs that run several times an hour",
+           "yes: job_monitoring (burn_rate_windows by schedule_interval_hours: one window of a day)",
+           slo_single_window),
+    Change("health-composite", "Job health: no roll-up composite (health_severity = \"none\"), the dashboards' "
+           "alarm-status widget lists the job's alarms instead",
+           "none of the alerts (the roll-up has no actions; every child notifies its own severity): the one "
+           "healthy/unhealthy state per job goes, the alarm widget shows the children",
+           "no: jobs[*].health_severity = \"none\" exists; an environment setting (environments/*)",
            health_composite),
     Change("unread-streams", "Stop sending the metric streams no alarm or dashboard reads (JobsStarted, "
            "StageThroughput per stage)",
