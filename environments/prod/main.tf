@@ -51,4 +51,7 @@ module "monitoring" {
   alarm_period_seconds = var.alarm_period_seconds
   aws_only_features    = var.aws_only_features
   anomaly_monitor_arn  = var.anomaly_monitor_arn
+  # the data lake and the account's trail, where the environment names them (terraform.tfvars)
+  data_lake_buckets         = var.data_lake_buckets
+  cloudtrail_log_group_name = var.cloudtrail_log_group_name
 }

@@ -44,3 +44,20 @@ variable "anomaly_monitor_arn" {
   type        = string
   default     = null
 }
+
+variable "data_lake_buckets" {
+  description = "The data-lake buckets this environment's jobs read and write, by a short key: { bucket = name, prefix = optional }. Request metrics, 4xx/5xx and growth alarms (modules/data_lake_monitoring). {} = none (the buckets are the team's, not this stack's)."
+  type = map(object({
+    bucket          = string
+    prefix          = optional(string)
+    storage_metrics = optional(bool)
+  }))
+  default  = {}
+  nullable = false
+}
+
+variable "cloudtrail_log_group_name" {
+  description = "Log group of the account's CloudTrail trail (management events, Read included): the job roles' Secrets Manager reads are counted from it. null = not watched."
+  type        = string
+  default     = null
+}

@@ -21,8 +21,9 @@ locals {
   job_signals    = [for k, s in jsondecode(file("${path.module}/../job_monitoring/signals.json")).signals : k if s.configurable]
   queue_signals  = ["depth", "age"]
   lambda_signals = ["errors", "dead_letters"]
-  alarm_signals  = concat(local.job_signals, local.queue_signals, local.lambda_signals)
-  alarms_of      = { for part, signals in { jobs = local.job_signals, queue = local.queue_signals, lambda = local.lambda_signals } : part => { for k, a in var.alarms : k => a if contains(signals, k) } }
+  lake_signals   = ["server_errors", "client_error_rate", "storage_growth", "secret_reads", "secret_access_denied"]
+  alarm_signals  = concat(local.job_signals, local.queue_signals, local.lambda_signals, local.lake_signals)
+  alarms_of      = { for part, signals in { jobs = local.job_signals, queue = local.queue_signals, lambda = local.lambda_signals, lake = local.lake_signals } : part => { for k, a in var.alarms : k => a if contains(signals, k) } }
 
   # The Glue job name of each monitored job: deployed here (<name_prefix>-<key>), else the job's own
   # glue_job_name, else its key.

@@ -114,3 +114,13 @@ output "log_retention_in_days" {
   description = "Retention of the environment's log groups (Glue and Lambda), in days."
   value       = var.create ? local.log_retention_in_days : null
 }
+
+output "data_lake" {
+  description = "The data lake's monitoring: request-metrics FilterIds by bucket key, alarm names, the dashboard, the security metrics' namespace (null when off)."
+  value = var.create && (length(var.data_lake_buckets) > 0 || var.cloudtrail_log_group_name != null) ? {
+    request_metrics_filter_ids = module.data_lake_monitoring.request_metrics_filter_ids
+    alarm_names                = module.data_lake_monitoring.alarm_names
+    dashboard_name             = module.data_lake_monitoring.dashboard_name
+    metric_namespace           = module.data_lake_monitoring.metric_namespace
+  } : null
+}

@@ -106,6 +106,33 @@ variable "pipelines" {
   }
 }
 
+# -- the data lake ---------------------------------------------------------------------------------------
+
+variable "data_lake_buckets" {
+  description = "The data-lake buckets the jobs read and write, by a short key (modules/data_lake_monitoring buckets): request metrics and 4xx/5xx alarms per entry (a bucket, or a prefix of it), daily size and growth per bucket. Request metrics are billed as custom metrics. {} = none."
+  type = map(object({
+    bucket          = string
+    prefix          = optional(string)
+    storage_metrics = optional(bool)
+    storage_type    = optional(string, "StandardStorage")
+  }))
+  default  = {}
+  nullable = false
+}
+
+variable "cloudtrail_log_group_name" {
+  description = "Log group of the account's (or organisation's) CloudTrail trail with Read management events: the job roles' Secrets Manager reads are counted from it. null = not watched (this module creates no trail: a trail is account-wide)."
+  type        = string
+  default     = null
+}
+
+variable "secret_reader_role_names" {
+  description = "IAM role names whose GetSecretValue calls are counted, besides the roles of the jobs deployed by glue_jobs."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 # -- alerts ---------------------------------------------------------------------------------------------
 
 variable "alert_subscriptions" {
