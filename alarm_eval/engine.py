@@ -39,6 +39,7 @@ def run(topo: Topology, scenario: Scenario, every_tick: bool = False) -> Result:
     prepared, warnings = prepare(topo, scenario)
     data = ingest(prepared, scenario)
     result = _Simulation(prepared, scenario, data, warnings, every_tick).run()
+    result.rule_matches = list(data.matched_rules)
     result.checks = expectations.check(result, scenario)
     return result
 

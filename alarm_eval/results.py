@@ -40,6 +40,7 @@ class Result:
     notifications: list[Notification] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     other_actions: list[tuple[float, str, str]] = field(default_factory=list)  # (time, alarm, action ARN)
+    rule_matches: list[tuple[float, str]] = field(default_factory=list)  # (time, EventBridge rule) per matched event
     evaluations: dict[str, int] = field(default_factory=dict)  # alarm -> evaluations run
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

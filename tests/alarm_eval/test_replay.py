@@ -13,17 +13,15 @@ from alarm_eval.replay import PLAN_LABEL, markdown, replay
 DOC = Path(__file__).resolve().parents[2] / "docs" / "alarm-replay.md"
 # The replay's checks that fail today, each a noise problem of the modules (see docs/alarm-replay.md):
 KNOWN_NOISE = {
-    # every alarm with ok_actions sends OK on its first INSUFFICIENT_DATA -> OK after an apply (30 OKs on day 0)
+    # CloudWatch runs the OK actions of an alarm's first evaluation (INSUFFICIENT_DATA -> OK) after an apply: one
+    # OK per new alarm with OK actions on day 0. Left as CloudWatch does it (incident tools resolve with OKs); the
+    # fix is routing OKs through EventBridge's "CloudWatch Alarm State Change" (ALARM -> OK only): not built yet.
     "fresh-apply",
-    # that OK, the SLO burn composites' OK after a suppressed ALARM, and a daily job's freshness OK after the
-    # INSUFFICIENT_DATA a failed run causes: OKs on a topic that got no ALARM from that alarm
+    # the same OKs, and a daily job's freshness OK after the INSUFFICIENT_DATA (to warning) that a failed run
+    # causes: OKs on a topic that got no ALARM from that alarm (same cause, same fix)
     "ok-without-alarm",
-    # a failed run: the job-failure ALARM and the rule's sentence both on critical (and, for the daily job, the
-    # freshness INSUFFICIENT_DATA "stopped reporting" the next morning)
-    "failed-run-pages",
-    # a DLQ spike: depth-warning and depth-critical both pass the remediation filter policy (2 deliveries)
-    "remediation-count",
-    # every successful run of a deployed job sends the job-succeeded rule's message to the info topic
+    # every successful run of a deployed job sends the job-succeeded rule's sentence to the info topic (the notes'
+    # info notification, asked for by issue 11): info, not a page
     "healthy-day",
 }
 
@@ -55,5 +53,6 @@ def test_every_delivery_to_the_remediation_lambda_is_usable_and_healthy_days_are
         if p.check == "healthy-day" and p.text.split(" of ")[0].endswith("OK") and not p.approximate
     ]
     failed_runs = [r for r in result.rows if "failed run" in r.label]
-    assert failed_runs and all(r.by_topic[("critical", "ALARM")] == 1 and r.remediation == 1 for r in failed_runs)
+    pages = [sum(c for (sev, st), c in r.by_topic.items() if sev == "critical" and st != "OK") for r in failed_runs]
+    assert failed_runs and pages == [1] * len(failed_runs) and all(r.remediation == 1 for r in failed_runs), pages
     assert all(r.remediation <= 1 for r in result.rows if "dlq" not in r.label)
