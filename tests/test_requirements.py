@@ -14,8 +14,8 @@ The page holds one markdown table per part of the notes, with the columns
   repository, so tests/fixtures/seed_shingles.txt holds the hashes of their 12-word runs (no text), and
   README.md and docs/**/*.md are compared with those.
 
-`test_every_requirement_is_met` fails while anything is short of `met` (marked xfail until the open work
-lands). `test_each_check_catches_its_fault` feeds each check a broken table, so none of them passes vacuously.
+`test_every_requirement_is_met` fails while anything is short of `met`. `test_each_check_catches_its_fault`
+feeds each check a broken table, so none of them passes vacuously.
 
 Regenerate the fixture from the notes (kept outside the repository):
     python tests/test_requirements.py --write-shingles ../shared/seed/monitoring-guide.md
@@ -343,7 +343,6 @@ def test_the_readme_points_to_the_requirements():
     assert "monitoring-guide-notes.md" not in readme and not (ROOT / "docs" / "monitoring-guide-notes.md").exists()
 
 
-@pytest.mark.xfail(strict=False, reason="requirements still open (partially met or not yet met): docs/requirements.md")
 def test_every_requirement_is_met(rows):
     problems = check_all_met(rows)
     assert not problems, f"{len(problems)} of {len(rows)} requirements are open:\n" + "\n".join(problems)

@@ -643,3 +643,14 @@ def test_glue_native_alarms_read_the_datapoints_glue_publishes(applied_examples,
     target = events.list_targets_by_rule(Rule=rule)["Targets"][0]
     assert target["Arn"] == example["topic_arns"]["warning"]
     assert "<failed>" in target["InputTransformer"]["InputTemplate"]
+
+
+@pytest.mark.plan
+def test_the_metrics_dashboard_shows_each_jobs_shuffle_bytes(examples_plan):
+    """The notes' "data moved between partitions": Glue's job metrics (--enable-metrics) count shuffle bytes per run
+    (namespace Glue, JobRunId=ALL, Type=count); each job's DPU widget draws them beside its executors."""
+    body = load_bodies(examples_plan.doc)[f"{PREFIX}-etl-metrics"]
+    lines = [m for w in body["widgets"] if w["type"] == "metric" for m in w["properties"]["metrics"]]
+    for metric in ("glue.driver.aggregate.shuffleBytesWritten", "glue.driver.aggregate.shuffleLocalBytesRead"):
+        found = [m[:8] for m in lines if m[:2] == ["Glue", metric] and m[3] == "customer-import-ex"]
+        assert found == [["Glue", metric, "JobName", "customer-import-ex", "JobRunId", "ALL", "Type", "count"]], found
