@@ -2,10 +2,14 @@
 # bucket or prefix, daily size and growth, and the job roles' Secrets Manager reads counted from the account's
 # CloudTrail log group. Off until the environment names its buckets or its trail: the buckets are the team's.
 
+locals {
+  data_lake_on = var.create && (length(var.data_lake_buckets) > 0 || var.cloudtrail_log_group_name != null)
+}
+
 module "data_lake_monitoring" {
   source = "../data_lake_monitoring"
 
-  create                    = var.create && (length(var.data_lake_buckets) > 0 || var.cloudtrail_log_group_name != null)
+  create                    = local.data_lake_on
   name_prefix               = local.name_prefix
   environment               = var.environment
   buckets                   = var.data_lake_buckets

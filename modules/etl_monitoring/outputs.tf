@@ -117,7 +117,7 @@ output "log_retention_in_days" {
 
 output "data_lake" {
   description = "The data lake's monitoring: request-metrics FilterIds by bucket key, alarm names, the dashboard, the security metrics' namespace (null when off)."
-  value = var.create && (length(var.data_lake_buckets) > 0 || var.cloudtrail_log_group_name != null) ? {
+  value = local.data_lake_on ? {
     request_metrics_filter_ids = module.data_lake_monitoring.request_metrics_filter_ids
     alarm_names                = module.data_lake_monitoring.alarm_names
     dashboard_name             = module.data_lake_monitoring.dashboard_name
